@@ -1,0 +1,107 @@
+"""Walk a rubric with a set of answers: which questions are shown, and what they hold.
+
+The walk goes in interview order and uses only the answers of questions that are shown, so an
+answer hidden by a condition can never switch another question on. Validation, scoring and the
+interview all use this one walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from esj_review.conditions import MISSING, evaluate, is_answered
+from esj_review.rubric import Question, Rubric, Section
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One question as it stands in one review (a repeated question gives one slot per item)."""
+
+    path: str  # `engagement_level` or `determinant_impacts.transportation.direction`
+    section: Section
+    question: Question
+    value: Any  # MISSING when unanswered
+    visible: bool
+    parent: Question | None = None  # the repeat question, for a repeated question
+    item: str | None = None  # the repeat item's id (a determinant id, say)
+
+    @property
+    def answered(self) -> bool:
+        """True when the slot holds an answer that counts."""
+        return is_answered(self.value)
+
+
+def walk(
+    rubric: Rubric,
+    answers: Mapping[str, Any],
+    proposal: Mapping[str, Any] | None = None,
+    enabled: frozenset[str] = frozenset(),
+) -> list[Slot]:
+    """Every question slot of a review, in interview order, with its visibility."""
+    shown: dict[str, Any] = {}
+    for key in ("kind", "department"):
+        value = (proposal or {}).get(key)
+        shown[f"proposal.{key}"] = MISSING if value is None else value
+    slots: list[Slot] = []
+
+    def top(qid: str) -> Any:
+        return shown.get(qid, MISSING)
+
+    for section in rubric.sections:
+        section_shown = evaluate(section.when, top)
+        for q in section.questions:
+            value = answers.get(q.id, MISSING)
+            visible = section_shown and evaluate(q.when, top)
+            slots.append(Slot(q.id, section, q, value, visible))
+            if visible:
+                shown[q.id] = value
+            if q.type == "repeat":
+                slots.extend(_repeat_slots(rubric, section, q, value, visible, top, enabled))
+    return slots
+
+
+def _repeat_slots(
+    rubric: Rubric,
+    section: Section,
+    rep: Question,
+    value: Any,
+    visible: bool,
+    top: Any,
+    enabled: frozenset[str],
+) -> list[Slot]:
+    over = top(rep.over or "") if visible else MISSING
+    chosen = [v for v in over if isinstance(v, str)] if isinstance(over, list) else []
+    over_q = rubric.question(rep.over or "")
+    valid = {c.id for c in rubric.choices_for(over_q, enabled)} if over_q else set()
+    stored = value if isinstance(value, dict) else {}
+    keys = [k for k in chosen if k in valid] + [k for k in stored if k not in chosen]
+    sub_ids = {s.id for s in rep.questions}
+    slots = []
+    for key in keys:
+        item_visible = visible and key in chosen and key in valid
+        item = stored.get(key)
+        item_answers = item if isinstance(item, dict) else {}
+        local: dict[str, Any] = {}
+
+        def lookup(qid: str, local: dict[str, Any] = local) -> Any:
+            return local.get(qid, MISSING) if qid in sub_ids else top(qid)
+
+        for sub in rep.questions:
+            sub_value = item_answers.get(sub.id, MISSING)
+            sub_visible = item_visible and evaluate(sub.when, lookup)
+            if sub_visible:
+                local[sub.id] = sub_value
+            path = f"{rep.id}.{key}.{sub.id}"
+            slots.append(Slot(path, section, sub, sub_value, sub_visible, rep, key))
+    return slots
+
+
+def item_lookup(slots: list[Slot], rep_id: str, item: str) -> dict[str, Any]:
+    """The shown answers of one repeat item, keyed by sub-question id."""
+    return {
+        s.question.id: s.value
+        for s in slots
+        if s.parent is not None and s.parent.id == rep_id and s.item == item and s.visible
+    }

@@ -1,0 +1,170 @@
+"""`rubric doc`: a Markdown catalogue of a rubric that a policy analyst can check line by line."""
+
+from __future__ import annotations
+
+from esj_review.conditions import describe
+from esj_review.lint import component_maxima
+from esj_review.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def score_rule_text(q: Question) -> str:
+    """How a question scores, in words."""
+    rule = q.score
+    if rule is None:
+        return "not scored"
+    comp = f"`{rule.component}`"
+    if q.type in {"select", "scale"}:
+        return f"{comp}: the chosen choice's points"
+    if q.type == "multiselect":
+        cap = f", capped at {rule.max:g}" if rule.max is not None else ""
+        return f"{comp}: the sum of the chosen choices' points{cap}"
+    if q.type == "bool":
+        return f"{comp}: yes {rule.yes_points:g}, no {rule.no_points:g}"
+    length = f" of at least {rule.min_length} characters" if rule.min_length else ""
+    return f"{comp}: {rule.answered_points:g} for an answer{length}"
+
+
+def render_catalogue(rubric: Rubric) -> str:
+    """The whole rubric as Markdown: method, bands, flags, taxonomies, every question, sources."""
+    out = [f"# {rubric.title}", ""]
+    out += [
+        f"- Rubric id: `{rubric.id}`, version {rubric.version}",
+        f"- Content hash (sha256): `{rubric.content_hash}`",
+    ]
+    if rubric.publisher:
+        out.append(f"- Publisher: {rubric.publisher}")
+    out += ["", rubric.description, ""] if rubric.description else [""]
+    if rubric.disclaimer:
+        out += [f"> {rubric.disclaimer}", ""]
+
+    out += ["## How the score is computed", ""]
+    if rubric.scoring.method:
+        out += [rubric.scoring.method, ""]
+    out += [
+        "Score = 100 x sum over applicable components of (weight / sum of applicable weights) x "
+        "(points / most points). A component applies when at least one of its questions is "
+        "shown. Each ledger entry's share of the 100 is "
+        "100 x (weight / applicable weights) x (points / component most points).",
+        "",
+    ]
+    maxima = component_maxima(rubric)
+    out += _table(
+        ["Component", "Id", "Weight", "Most points", "What it measures"],
+        [
+            [c.label, f"`{c.id}`", f"{c.weight:g}", maxima[c.id].describe(), c.description]
+            for c in rubric.scoring.components
+        ],
+    )
+    out += ["### Bands", "", "A band holds scores from its minimum up to, not including, its "
+            "maximum; 100 belongs to the top band.", ""]
+    out += _table(
+        ["Band", "Id", "From", "Below", "Meaning"],
+        [[b.label, f"`{b.id}`", f"{b.min:g}", f"{b.max:g}", b.description]
+         for b in rubric.scoring.bands],
+    )
+    out += ["### Flags", "", "Flags override arithmetic: a flag with a cap limits the band "
+            "whatever the score.", ""]
+    out += _table(
+        ["Flag", "Severity", "Raised when", "Band at most", "Message"],
+        [
+            [
+                f"`{f.id}`",
+                f.severity,
+                (f"for each item of `{f.for_each}`: " if f.for_each else "") + describe(f.when),
+                rubric.band(f.cap).label if f.cap else "no cap",
+                f.message,
+            ]
+            for f in rubric.scoring.flags
+        ],
+    )
+
+    out += ["## Proposal fields", "", "Every review names its proposal with `proposal.id`, "
+            "`proposal.title`, `proposal.kind` and `proposal.department`.", ""]
+    out += _table(["Kind", "Id"], [[c.label, f"`{c.id}`"] for c in rubric.proposal_kinds])
+
+    out += ["## Taxonomies", ""]
+    sources = {s.id: s for s in rubric.sources}
+    for name in TAXONOMIES:
+        items = rubric.taxonomy(name)
+        if not items:
+            continue
+        out += [f"### {name.replace('_', ' ').capitalize()} ({len(items)})", ""]
+        rows = []
+        for i, item in enumerate(items, 1):
+            status = "verified" if item.verified else "**not verified**"
+            if item.optional:
+                status += "; optional, off unless the review enables it"
+            src = sources[item.source].title if item.source in sources else ""
+            rows.append([i, item.label, f"`{item.id}`", item.description, src, status + (
+                f". {item.note}" if item.note else "")])
+        out += _table(["#", "Label", "Id", "Description (this tool's)", "Source", "Status"], rows)
+
+    out += ["## Sections and questions", ""]
+    for n, section in enumerate(rubric.sections, 1):
+        out += [f"### {n}. {section.title} (`{section.id}`)", ""]
+        if section.phase:
+            note = "" if section.verified else " (phase wording as commonly cited, not verified)"
+            out += [f"{section.phase}{note}.", ""]
+        if section.description:
+            out += [section.description, ""]
+        if section.when:
+            out += [f"Section shown when {describe(section.when)}.", ""]
+        for q in section.questions:
+            out += _question(rubric, q, "####")
+            for sub in q.questions:
+                out += _question(rubric, sub, "#####", parent=q)
+
+    out += ["## Sources", ""]
+    for s in rubric.sources:
+        line = f"- `{s.id}`: {s.title}"
+        if s.url:
+            line += f" <{s.url}>"
+        if s.note:
+            line += f". {s.note}"
+        out.append(line)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _question(rubric: Rubric, q: Question, level: str, parent: Question | None = None) -> list[str]:
+    path = f"{parent.id}.<item>.{q.id}" if parent else q.id
+    flags = [q.type] + (["required"] if q.required else ["optional"])
+    if q.multiline:
+        flags.append("multi-line")
+    out = [f"{level} `{path}` ({', '.join(flags)})", "", f"**{q.prompt}**", ""]
+    if q.help:
+        out += [f"Why we ask: {q.help}", ""]
+    facts = []
+    if parent is None and q.type == "repeat":
+        facts.append(f"Asked once for each choice made in `{q.over}`.")
+    if q.when:
+        facts.append(f"Shown when {describe(q.when)}.")
+    if q.type == "number":
+        bounds = [f"at least {q.min:g}" if q.min is not None else "",
+                  f"at most {q.max:g}" if q.max is not None else "",
+                  "a whole number" if q.integer else ""]
+        if any(bounds):
+            facts.append("Must be " + ", ".join(b for b in bounds if b) + ".")
+    if q.min_selected:
+        facts.append(f"Choose at least {q.min_selected}.")
+    if q.type != "repeat":
+        facts.append(f"Scores into {score_rule_text(q)}.")
+    if q.choices_from:
+        facts.append(f"Choices: the `{q.choices_from}` taxonomy.")
+    out += [" ".join(facts), ""]
+    if q.type in CHOICE_TYPES and q.choices:
+        src = next((s.title for s in rubric.sources if s.id == q.choices_source), None)
+        if src:
+            out += [f"Choice labels from: {src}.", ""]
+        out += _table(["Choice", "Id", "Points"], [[c.label, f"`{c.id}`", f"{c.points:g}"]
+                                                   for c in q.choices])
+    return out

@@ -1,0 +1,157 @@
+"""Rich renderings for the terminal: the scorecard, the ledger, rubric summaries.
+
+User text is always passed as `Text` (never markup), so brackets in a proposal title are shown
+as typed.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from esj_review.lint import LintReport
+from esj_review.rubric import TAXONOMIES, Rubric
+from esj_review.scoring import Scorecard
+
+SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> RenderableType:
+    """The scorecard as a terminal screen: headline, components, flags, gaps."""
+    head = Text()
+    head.append(card.proposal.title, style="bold")
+    head.append(f"  ({card.proposal.id})\n", style="dim")
+    head.append(f"Rubric {rubric.title} {rubric.version}, hash {card.rubric.hash[:12]}\n", "dim")
+    if card.score is None:
+        head.append("Incomplete: ", style="bold yellow")
+        head.append(f"{len(card.gaps)} required answers missing, so there is no score yet.\n")
+    else:
+        head.append(f"Score {card.score:g} / 100", style="bold")
+        head.append("  ")
+        assert card.band is not None
+        head.append(card.band.label, style="bold green" if card.band.id == "advances" else "bold")
+        if card.uncapped_band and card.uncapped_band.id != card.band.id:
+            head.append(f"  (arithmetic alone: {card.uncapped_band.label}; capped by a flag)")
+        head.append("\n")
+    head.append(f"Completeness {card.completeness:g}% of required questions answered")
+
+    table = Table(title="Components", title_justify="left", expand=False, pad_edge=False)
+    table.add_column("Component")
+    table.add_column("Weight", justify="right")
+    table.add_column("Points", justify="right")
+    table.add_column("Percent", justify="right")
+    table.add_column("Of 100", justify="right")
+    for comp in card.components:
+        if comp.applicable:
+            pct = f"{comp.percent:g}%"
+            pts = f"{comp.points:g}/{comp.max:g}"
+        else:
+            pct, pts = "n/a", "-"
+        table.add_row(comp.label, f"{comp.weight:g}", pts, pct, f"{comp.contribution:.1f}")
+    parts: list[RenderableType] = [head, table]
+    if card.flags:
+        flags = Text("Flags\n", style="bold")
+        for flag in card.flags:
+            flags.append(f"  {flag.severity.upper():9}", style=SEVERITY_STYLE.get(flag.severity))
+            flags.append(flag.message)
+            if flag.cap:
+                flags.append(f" (band at most: {rubric.band(flag.cap).label})", style="dim")
+            flags.append("\n")
+        parts.append(flags)
+    if card.gaps:
+        gaps = Text("Gaps (required, not answered)\n", style="bold")
+        for gap in card.gaps:
+            gaps.append(f"  {gap.question}", style="yellow")
+            gaps.append(f"  {gap.prompt}\n")
+        parts.append(gaps)
+    if card.hidden_answers:
+        hidden = Text("Answers kept but not scored (hidden by a condition)\n", style="bold")
+        for path in card.hidden_answers:
+            hidden.append(f"  {path}\n")
+        parts.append(hidden)
+    if ledger:
+        parts.append(ledger_view(card))
+    parts.append(Text("King County's Equity Impact Review assigns no number; this score is "
+                      "esj-review's method (esj-review rubric doc).", style="dim"))
+    return Group(*parts)
+
+
+def ledger_view(card: Scorecard) -> Table:
+    """Every scored answer: component, question, answer, points and the rule that gave them."""
+    table = Table(title="Ledger", title_justify="left")
+    for name in ("Component", "Question", "Answer", "Points", "Of 100", "Rule"):
+        table.add_column(name, justify="right" if name in {"Points", "Of 100"} else "left")
+    for entry in card.ledger:
+        answer = entry.answer if entry.answer is not None else ""
+        shown = answer if isinstance(answer, str) else ", ".join(map(str, answer)) if isinstance(
+            answer, list) else str(answer)
+        if len(shown) > 40:
+            shown = shown[:39] + "…"
+        table.add_row(
+            entry.component,
+            entry.question,
+            Text(shown),
+            f"{entry.points:g}/{entry.max:g}",
+            f"{entry.contribution:.2f}",
+            Text(entry.rule),
+        )
+    return table
+
+
+def rubric_list_view(rubrics: list[Rubric]) -> Table:
+    """The shipped rubrics."""
+    table = Table(title="Rubrics", title_justify="left")
+    for name in ("Id", "Version", "Title", "Questions"):
+        table.add_column(name)
+    for r in rubrics:
+        count = sum(1 + len(q.questions) for _, q in r.iter_questions())
+        table.add_row(r.id, r.version, r.title, str(count))
+    return table
+
+
+def rubric_text_view(rubric: Rubric) -> RenderableType:
+    """A compact overview of a rubric for `rubric show`."""
+    parts: list[RenderableType] = []
+    head = Text(f"{rubric.title}\n", style="bold")
+    head.append(f"{rubric.id} {rubric.version}  hash {rubric.content_hash[:12]}\n", style="dim")
+    parts.append(head)
+    for name in TAXONOMIES:
+        items = rubric.taxonomy(name)
+        if not items:
+            continue
+        text = Text(f"{name.replace('_', ' ').capitalize()} ({len(items)})\n", style="bold")
+        for i, item in enumerate(items, 1):
+            text.append(f"  {i:2}. {item.label}")
+            if item.optional:
+                text.append("  [optional, off by default]", style="dim")
+            if not item.verified:
+                text.append("  [wording not verified]", style="dim")
+            text.append(f"  ({item.id})\n", style="dim")
+        parts.append(text)
+    sections = Text("Sections\n", style="bold")
+    for section in rubric.sections:
+        count = sum(1 + len(q.questions) for q in section.questions)
+        sections.append(f"  {section.id:12} {section.title} ({count} questions)\n")
+    parts.append(sections)
+    weights = Text("Components\n", style="bold")
+    for comp in rubric.scoring.components:
+        weights.append(f"  {comp.weight:>5g}  {comp.label}\n")
+    parts.append(weights)
+    return Group(*parts)
+
+
+def lint_view(report: LintReport, rubric: Rubric) -> RenderableType:
+    """Maximum points per component, as `rubric validate` prints them."""
+    table = Table(title="Maximum points per component", title_justify="left")
+    table.add_column("Component")
+    table.add_column("Weight", justify="right")
+    table.add_column("Most points")
+    for comp in rubric.scoring.components:
+        table.add_row(comp.label, f"{comp.weight:g}", report.component_max[comp.id].describe())
+    return table
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that respects NO_COLOR and does not wrap JSON or file output oddly."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)

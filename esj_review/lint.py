@@ -1,0 +1,300 @@
+"""Checks a rubric beyond its schema: ids, conditions, reachability, bands, maximum points."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from esj_review.conditions import MISSING, Condition, atoms, evaluate
+from esj_review.errors import Problem
+from esj_review.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
+
+PROPOSAL_FIELDS = ("proposal.kind", "proposal.department")
+_MAX_COMBINATIONS = 20_000
+
+
+@dataclass
+class ComponentMax:
+    """The most a component can earn: fixed questions plus points per repeated item."""
+
+    fixed: float = 0.0
+    per_item: dict[str, float] = field(default_factory=dict)  # repeat question id -> points
+
+    def describe(self) -> str:
+        """`12 + 9 per determinant_impacts item`."""
+        parts = [f"{self.fixed:g}"] if self.fixed or not self.per_item else []
+        parts += [f"{pts:g} per {rid} item" for rid, pts in self.per_item.items()]
+        return " + ".join(parts)
+
+
+@dataclass
+class LintReport:
+    """Problems found (errors and warnings) and each component's maximum."""
+
+    problems: list[Problem] = field(default_factory=list)
+    component_max: dict[str, ComponentMax] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Only the problems that make the rubric unusable."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def lint_rubric(rubric: Rubric) -> LintReport:
+    """Run every check on a schema-valid rubric."""
+    report = LintReport()
+    add = report.problems.append
+    _check_ids(rubric, add)
+    _check_sources(rubric, add)
+    _check_questions(rubric, add)
+    _check_conditions(rubric, add)
+    _check_bands(rubric, add)
+    _check_flags(rubric, add)
+    report.component_max = component_maxima(rubric)
+    for comp in rubric.scoring.components:
+        if not report.component_max[comp.id].fixed and not report.component_max[comp.id].per_item:
+            add(Problem(f"scoring.components.{comp.id}", "no question scores into this component"))
+    return report
+
+
+def _dupes(ids: Iterable[str]) -> list[str]:
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+def _check_ids(rubric: Rubric, add: Any) -> None:
+    groups: dict[str, list[str]] = {
+        "sections": [s.id for s in rubric.sections],
+        "questions": [q.id for _, q in rubric.iter_questions()],
+        "sources": [s.id for s in rubric.sources],
+        "proposal_kinds": [c.id for c in rubric.proposal_kinds],
+        "scoring.components": [c.id for c in rubric.scoring.components],
+        "scoring.bands": [b.id for b in rubric.scoring.bands],
+        "scoring.flags": [f.id for f in rubric.scoring.flags],
+    }
+    for name in TAXONOMIES:
+        groups[name] = [item.id for item in rubric.taxonomy(name)]
+    for _, q in rubric.iter_questions():
+        groups[f"questions.{q.id}.choices"] = [c.id for c in q.choices]
+        if q.questions:
+            groups[f"questions.{q.id}.questions"] = [s.id for s in q.questions]
+            top = set(groups["questions"])
+            for sub in q.questions:
+                groups[f"questions.{q.id}.{sub.id}.choices"] = [c.id for c in sub.choices]
+                if sub.id in top:
+                    add(Problem(f"questions.{q.id}.{sub.id}", "reuses a top-level question id"))
+    for where, ids in groups.items():
+        for dup in _dupes(ids):
+            add(Problem(where, f"duplicate id {dup!r}"))
+
+
+def _check_sources(rubric: Rubric, add: Any) -> None:
+    known = {s.id for s in rubric.sources}
+    for name in TAXONOMIES:
+        for item in rubric.taxonomy(name):
+            if item.source and item.source not in known:
+                add(Problem(f"{name}.{item.id}.source", f"unknown source {item.source!r}"))
+    for _, q in rubric.iter_questions():
+        for sub in [q, *q.questions]:
+            if sub.choices_source and sub.choices_source not in known:
+                add(Problem(f"questions.{sub.id}.choices_source", "unknown source"))
+
+
+def _check_questions(rubric: Rubric, add: Any) -> None:
+    components = {c.id for c in rubric.scoring.components}
+    seen: dict[str, Question] = {}
+    for _, q in rubric.iter_questions():
+        _check_question(rubric, q, f"questions.{q.id}", components, add)
+        if q.type == "repeat":
+            over = seen.get(q.over or "")
+            if over is None:
+                add(Problem(f"questions.{q.id}.over", "must name an earlier multiselect question"))
+            elif over.type != "multiselect":
+                add(Problem(f"questions.{q.id}.over", f"{q.over!r} is not a multiselect"))
+            if not q.questions:
+                add(Problem(f"questions.{q.id}.questions", "a repeat needs questions"))
+            for sub in q.questions:
+                path = f"questions.{q.id}.{sub.id}"
+                if sub.type == "repeat":
+                    add(Problem(path, "a repeat cannot hold another repeat"))
+                _check_question(rubric, sub, path, components, add)
+        elif q.over or q.questions:
+            add(Problem(f"questions.{q.id}", "only a repeat has `over` and `questions`"))
+        seen[q.id] = q
+
+
+def _check_question(rubric: Rubric, q: Question, path: str, components: set[str], add: Any) -> None:
+    if q.type in CHOICE_TYPES:
+        if bool(q.choices) == bool(q.choices_from):
+            add(Problem(path, f"a {q.type} question needs `choices` or `choices_from`, not both"))
+    elif q.choices or q.choices_from:
+        add(Problem(path, f"a {q.type} question takes no choices"))
+    if q.min is not None and q.max is not None and q.min > q.max:
+        add(Problem(path, "min is larger than max"))
+    rule = q.score
+    if rule is None:
+        return
+    if rule.component not in components:
+        add(Problem(f"{path}.score.component", f"unknown component {rule.component!r}"))
+    if q.type == "repeat":
+        add(Problem(f"{path}.score", "a repeat scores through its own questions"))
+    elif q.type in {"text", "number", "date"} and not rule.answered_points:
+        add(Problem(f"{path}.score", f"a {q.type} question scores with `answered_points`"))
+    elif q.type == "bool" and not (rule.yes_points or rule.no_points):
+        add(Problem(f"{path}.score", "a bool question scores with `yes_points`/`no_points`"))
+    elif q.type in CHOICE_TYPES and not any(c.points for c in q.choices):
+        add(Problem(f"{path}.score", "no choice carries points", "warning"))
+
+
+def _domain(rubric: Rubric, qid: str, scope: dict[str, Question]) -> tuple[str, Question | None]:
+    """Resolve a question id named in a condition: its kind and definition."""
+    if qid in PROPOSAL_FIELDS:
+        return "proposal", None
+    if qid in scope:
+        return "question", scope[qid]
+    return "unknown", None
+
+
+def _allowed_values(rubric: Rubric, qid: str, q: Question | None) -> set[Any] | None:
+    if qid == "proposal.kind":
+        return {c.id for c in rubric.proposal_kinds}
+    if q is None:
+        return None
+    if q.type in CHOICE_TYPES:
+        choices = rubric.choices_for(q, frozenset(i.id for i in rubric.optional_items()))
+        return {c.id for c in choices}
+    if q.type == "bool":
+        return {True, False}
+    return None
+
+
+def _check_condition(
+    rubric: Rubric, cond: Condition, path: str, scope: dict[str, Question], add: Any
+) -> bool:
+    ok = True
+    for op, qid, values in atoms(cond):
+        kind, q = _domain(rubric, qid, scope)
+        if kind == "unknown":
+            add(Problem(path, f"names unknown question {qid!r} (or one that is asked later)"))
+            ok = False
+            continue
+        if op == "includes" and (q is None or q.type != "multiselect"):
+            add(Problem(path, f"`includes` needs a multiselect; {qid!r} is not one"))
+            ok = False
+        allowed = _allowed_values(rubric, qid, q)
+        for value in values:
+            if allowed is not None and value not in allowed:
+                add(Problem(path, f"{qid!r} has no choice {value!r}"))
+                ok = False
+    return ok
+
+
+def _check_conditions(rubric: Rubric, add: Any) -> None:
+    earlier: dict[str, Question] = {}
+    for section in rubric.sections:
+        if section.when:
+            _check_condition(rubric, section.when, f"sections.{section.id}.when", earlier, add)
+        for q in section.questions:
+            conds = [c for c in (section.when, q.when) if c is not None]
+            if q.when and _check_condition(rubric, q.when, f"questions.{q.id}.when", earlier, add):
+                _check_reachable(rubric, conds, earlier, f"questions.{q.id}", add)
+            if q.type == "repeat":
+                local = dict(earlier)
+                for sub in q.questions:
+                    path = f"questions.{q.id}.{sub.id}.when"
+                    if sub.when and _check_condition(rubric, sub.when, path, local, add):
+                        _check_reachable(rubric, [*conds, sub.when], local, path, add)
+                    local[sub.id] = sub
+            earlier[q.id] = q
+
+
+def _check_flags(rubric: Rubric, add: Any) -> None:
+    top = {q.id: q for _, q in rubric.iter_questions()}
+    bands = {b.id for b in rubric.scoring.bands}
+    for flag in rubric.scoring.flags:
+        path = f"scoring.flags.{flag.id}"
+        scope = dict(top)
+        if flag.for_each is not None:
+            rep = top.get(flag.for_each)
+            if rep is None or rep.type != "repeat":
+                add(Problem(f"{path}.for_each", f"{flag.for_each!r} is not a repeat question"))
+            else:
+                scope.update({s.id: s for s in rep.questions})
+        if _check_condition(rubric, flag.when, f"{path}.when", scope, add):
+            _check_reachable(rubric, [flag.when], scope, path, add, what="can never be raised")
+        if flag.cap is not None and flag.cap not in bands:
+            add(Problem(f"{path}.cap", f"unknown band {flag.cap!r}"))
+
+
+def _candidates(rubric: Rubric, qid: str, q: Question | None, mentioned: set[Any]) -> list[Any]:
+    allowed = _allowed_values(rubric, qid, q)
+    if q is not None and q.type == "multiselect":
+        listed = sorted(str(v) for v in mentioned)
+        return [MISSING, [], *([v] for v in listed), listed]
+    if allowed is not None:
+        return [MISSING, *sorted(allowed, key=str)]
+    return [MISSING, *mentioned, "\x00other"]
+
+
+def _check_reachable(
+    rubric: Rubric,
+    conds: list[Condition],
+    scope: dict[str, Question],
+    path: str,
+    add: Any,
+    what: str = "can never be shown",
+) -> None:
+    """Try every relevant combination of answers; report if no combination satisfies."""
+    mentioned: dict[str, set[Any]] = {}
+    for cond in conds:
+        for _, qid, values in atoms(cond):
+            mentioned.setdefault(qid, set()).update(values)
+    qids = list(mentioned)
+    domains = [_candidates(rubric, q, scope.get(q), mentioned[q]) for q in qids]
+    size = 1
+    for d in domains:
+        size *= len(d)
+    if size > _MAX_COMBINATIONS:
+        return
+    for combo in itertools.product(*domains):
+        answers = dict(zip(qids, combo, strict=True))
+        if all(evaluate(c, lambda k, a=answers: a.get(k, MISSING)) for c in conds):  # type: ignore[misc]
+            return
+    add(Problem(path, f"{what}: no combination of answers satisfies its conditions"))
+
+
+def _check_bands(rubric: Rubric, add: Any) -> None:
+    bands = sorted(rubric.scoring.bands, key=lambda b: b.min)
+    for band in bands:
+        if band.min >= band.max:
+            add(Problem(f"scoring.bands.{band.id}", "min must be below max"))
+    if bands[0].min != 0:
+        add(Problem("scoring.bands", f"scores from 0 to {bands[0].min:g} fall in no band"))
+    if bands[-1].max != 100:
+        add(Problem("scoring.bands", f"scores from {bands[-1].max:g} to 100 fall in no band"))
+    for low, high in itertools.pairwise(bands):
+        if low.max < high.min:
+            add(Problem("scoring.bands", f"scores from {low.max:g} to {high.min:g} fall in no band"))
+        elif low.max > high.min:
+            add(Problem("scoring.bands", f"bands {low.id!r} and {high.id!r} overlap"))
+    listed = [b.id for b in rubric.scoring.bands]
+    if listed != [b.id for b in reversed(bands)]:
+        add(Problem("scoring.bands", "list bands from best to worst", "warning"))
+
+
+def component_maxima(rubric: Rubric) -> dict[str, ComponentMax]:
+    """Each component's maximum points, with repeated questions counted per item."""
+    from esj_review.scoring import question_max
+
+    everything = frozenset(i.id for i in rubric.optional_items())
+    result = {c.id: ComponentMax() for c in rubric.scoring.components}
+    for _, q in rubric.iter_questions():
+        if q.score and q.score.component in result:
+            result[q.score.component].fixed += question_max(rubric, q, everything)
+        for sub in q.questions:
+            if sub.score and sub.score.component in result:
+                per = result[sub.score.component].per_item
+                per[q.id] = per.get(q.id, 0) + question_max(rubric, sub, everything)
+    return result

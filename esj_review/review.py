@@ -1,0 +1,312 @@
+"""Review files: the model, loading (YAML or JSON), checking against a rubric, atomic saving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from esj_review import REVIEW_FORMAT, __version__
+from esj_review.answers import Slot, walk
+from esj_review.conditions import MISSING, describe
+from esj_review.errors import (
+    InputFileError,
+    Problem,
+    RubricNotFound,
+    ValidationFailed,
+    problems_from_pydantic,
+)
+from esj_review.files import atomic_write, load_data
+from esj_review.rubric import CHOICE_TYPES, Question, Rubric, load_rubric
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RubricRef(_Model):
+    """Which rubric (and version) a review was written for, and its optional items."""
+
+    id: str
+    version: str
+    enable: list[str] = []
+
+
+class Proposal(_Model):
+    """The proposal under review: identity used in headers, file names and summaries."""
+
+    id: str = Field(min_length=1, max_length=80)
+    title: str = Field(min_length=1, max_length=300)
+    kind: str | None = None
+    department: str | None = Field(default=None, max_length=200)
+
+
+class Meta(_Model):
+    """Bookkeeping: never scored."""
+
+    created: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    reviewer: str | None = None
+    tool_version: str | None = None
+
+
+class Review(_Model):
+    """A review document (`format: esj-review/1`)."""
+
+    format: Literal["esj-review/1"] = REVIEW_FORMAT
+    rubric: RubricRef
+    proposal: Proposal
+    answers: dict[str, Any] = {}
+    set_aside: dict[str, Any] = {}  # answers hidden by a condition, kept rather than lost
+    meta: Meta = Meta()
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """Optional rubric items this review switched on."""
+        return frozenset(self.rubric.enable)
+
+    def slots(self, rubric: Rubric) -> list[Slot]:
+        """The rubric's question slots as they stand in this review."""
+        return walk(rubric, self.answers, self.proposal.model_dump(), self.enabled)
+
+    def answers_hash(self) -> str:
+        """sha256 of the proposal and answers (not the metadata): what the score depends on."""
+        payload = {
+            "rubric": self.rubric.model_dump(),
+            "proposal": self.proposal.model_dump(),
+            "answers": self.answers,
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- migrations --------------------------------------------------------------------------
+
+# Each entry turns a document of one older format into the next; none exist yet.
+MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(data: dict[str, Any], source: Path | str) -> dict[str, Any]:
+    """Bring an older review document up to the current format."""
+    seen = set()
+    while data.get("format") in MIGRATIONS and data["format"] not in seen:
+        seen.add(data["format"])
+        data = MIGRATIONS[data["format"]](data)
+    fmt = data.get("format")
+    if fmt != REVIEW_FORMAT:
+        raise InputFileError(
+            source, f"format {fmt!r} is not supported; this tool reads {REVIEW_FORMAT}", "format"
+        )
+    return data
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def _normalise(value: Any) -> Any:
+    """YAML turns 2027-01-31 into a date; reviews keep dates as ISO text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    return value
+
+
+def parse_review(data: Any, source: Path | str) -> Review:
+    """Validate parsed data as a review document."""
+    if not isinstance(data, dict):
+        raise InputFileError(source, "a review must be a mapping with format, rubric, proposal")
+    data = migrate(data, source)
+    for key in ("answers", "set_aside"):
+        if key in data and data[key] is None:  # `answers:` with every line commented out
+            data[key] = {}
+        if isinstance(data.get(key), dict):
+            data[key] = _normalise(data[key])
+    try:
+        return Review.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(source, problems_from_pydantic(exc, data=data)) from None
+
+
+def load_review(path: Path) -> Review:
+    """Read a review file (YAML or JSON) with the safety limits."""
+    return parse_review(load_data(path), path)
+
+
+def rubric_for(review: Review, source: Path | str, override: str | None = None) -> Rubric:
+    """The rubric a review names; a problem at `rubric.*` when it is unknown or mismatched."""
+    try:
+        rubric = load_rubric(override or review.rubric.id)
+    except RubricNotFound as exc:
+        raise InputFileError(source, exc.message, "rubric.id") from None
+    if rubric.id != review.rubric.id:
+        raise InputFileError(
+            source, f"written for rubric {review.rubric.id!r}, not {rubric.id!r}", "rubric.id"
+        )
+    if rubric.version != review.rubric.version:
+        raise InputFileError(
+            source,
+            f"written for {rubric.id} version {review.rubric.version}; "
+            f"this tool has version {rubric.version}",
+            "rubric.version",
+        )
+    return rubric
+
+
+# --- checking against the rubric ----------------------------------------------------------
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_value(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> str | None:
+    """Why `value` is not a valid answer to `q`, or None. The interview uses this too."""
+    if value is None:
+        return None
+    kind = q.type
+    if kind == "text":
+        if not isinstance(value, str):
+            return "expected text (put it in quotes)"
+        if len(value) > q.max_length:
+            return f"is {len(value)} characters; at most {q.max_length} allowed"
+        return None
+    if kind in CHOICE_TYPES:
+        ids = [c.id for c in rubric.choices_for(q, enabled)]
+        shown = ", ".join(ids)
+        if kind == "multiselect":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return f"expected a list of choices from: {shown}"
+            bad = [v for v in value if v not in ids]
+            if bad:
+                return f"{bad[0]!r} is not a choice; expected some of: {shown}"
+            if len(set(value)) != len(value):
+                return "lists a choice twice"
+            if value and len(value) < q.min_selected:
+                return f"choose at least {q.min_selected}"
+            return None
+        if value not in ids:
+            return f"{value!r} is not a choice; expected one of: {shown}"
+        return None
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "expected a number"
+        if q.integer and not float(value).is_integer():
+            return "expected a whole number"
+        if q.min is not None and value < q.min:
+            return f"must be at least {q.min:g}"
+        if q.max is not None and value > q.max:
+            return f"must be at most {q.max:g}"
+        return None
+    if kind == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            return "expected a date as YYYY-MM-DD"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "is not a real date (YYYY-MM-DD)"
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else "expected yes or no (true or false)"
+    if kind == "repeat":
+        return None if isinstance(value, dict) else "expected a mapping of item id to answers"
+    return f"unknown question type {kind}"  # pragma: no cover - the rubric schema forbids it
+
+
+def check_review(rubric: Rubric, review: Review) -> list[Problem]:
+    """Every problem of a review against its rubric: errors first, then warnings."""
+    problems: list[Problem] = []
+    optional = {i.id for i in rubric.optional_items()}
+    for item in review.rubric.enable:
+        if item not in optional:
+            problems.append(Problem("rubric.enable", f"{item!r} is not an optional rubric item"))
+    kinds = [c.id for c in rubric.proposal_kinds]
+    if review.proposal.kind is not None and review.proposal.kind not in kinds:
+        problems.append(
+            Problem("proposal.kind", f"{review.proposal.kind!r} is not one of: {', '.join(kinds)}")
+        )
+    known = {q.id for _, q in rubric.iter_questions()}
+    for qid in review.answers:
+        if qid not in known:
+            problems.append(Problem(f"answers.{qid}", "unknown question id for this rubric"))
+    for slot in review.slots(rubric):
+        problems.extend(_check_slot(rubric, review, slot))
+    return sorted(problems, key=lambda p: p.severity != "error")
+
+
+def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
+    if slot.value is MISSING:
+        return []
+    path = f"answers.{slot.path}"
+    out = []
+    message = check_value(rubric, slot.question, slot.value, review.enabled)
+    if message:
+        out.append(Problem(path, message))
+    if slot.question.type == "repeat" and isinstance(slot.value, dict):
+        subs = {s.id for s in slot.question.questions}
+        over = rubric.question(slot.question.over or "")
+        valid = {c.id for c in rubric.choices_for(over, review.enabled)} if over else set()
+        for key, item in slot.value.items():
+            if key not in valid:
+                out.append(Problem(f"{path}.{key}", f"is not a choice of {slot.question.over!r}"))
+            elif not isinstance(item, dict):
+                out.append(Problem(f"{path}.{key}", "expected a mapping of question id to answer"))
+                continue
+            out.extend(
+                Problem(f"{path}.{key}.{sub}", "unknown question id for this rubric")
+                for sub in item
+                if sub not in subs
+            )
+    if not slot.visible and slot.answered and not message:
+        why = _hidden_reason(slot)
+        out.append(Problem(path, f"is answered but hidden ({why}), so it does not score", "warning"))
+    return out
+
+
+def _hidden_reason(slot: Slot) -> str:
+    if slot.parent is not None and slot.question.when is None:
+        return f"{slot.item!r} is not chosen in {slot.parent.over!r}"
+    cond = slot.question.when or slot.section.when
+    return f"shown only when {describe(cond)}" if cond else "its section is not shown"
+
+
+# --- saving ------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block scalars for multi-line text, so narratives stay readable and diff well."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data and not any(ch in data for ch in "\r\t\x85") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_review(review: Review) -> str:
+    """The review as YAML text, in a stable, human-friendly order."""
+    data = review.model_dump(mode="json", exclude_none=False)
+    if not data["set_aside"]:
+        del data["set_aside"]
+    data["meta"] = {k: v for k, v in data["meta"].items() if v is not None}
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
+
+
+def save_review(review: Review, path: Path, *, now: dt.datetime | None = None) -> None:
+    """Stamp the metadata and write the review atomically (temp file, then rename)."""
+    stamp = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    review.meta.created = review.meta.created or stamp
+    review.meta.updated = stamp
+    review.meta.tool_version = __version__
+    atomic_write(path, dump_review(review))

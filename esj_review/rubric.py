@@ -1,0 +1,305 @@
+"""Rubric models (frozen, extra fields forbidden), loading, and the shipped-rubric registry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from esj_review.conditions import Condition
+from esj_review.errors import (
+    InputFileError,
+    RubricNotFound,
+    ValidationFailed,
+    problems_from_pydantic,
+)
+from esj_review.files import load_data
+
+TaxonomyName = Literal["determinants", "goal_areas", "strategies", "policy_areas", "populations"]
+TAXONOMIES: tuple[TaxonomyName, ...] = (
+    "determinants",
+    "goal_areas",
+    "strategies",
+    "policy_areas",
+    "populations",
+)
+QuestionType = Literal["text", "select", "multiselect", "scale", "number", "date", "bool", "repeat"]
+CHOICE_TYPES = frozenset({"select", "multiselect", "scale"})
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+IdField = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+
+
+class Source(_Frozen):
+    """A citation: where a piece of the rubric comes from."""
+
+    id: str = IdField
+    title: str
+    url: str | None = None
+    note: str = ""
+
+
+class TaxonomyItem(_Frozen):
+    """A determinant, goal area, strategy, policy area or population."""
+
+    id: str = IdField
+    label: str
+    description: str = ""
+    source: str | None = None
+    verified: bool = True  # False: widely cited wording not checked against the primary text
+    optional: bool = False  # off unless a review enables it (e.g. digital equity)
+    note: str = ""
+
+
+class Choice(_Frozen):
+    """One answer a select, multiselect or scale question offers, with its points."""
+
+    id: str = IdField
+    label: str
+    points: float = Field(default=0, ge=0)
+    description: str = ""
+
+
+class ScoreRule(_Frozen):
+    """How a question contributes to a component.
+
+    select / scale: the chosen choice's points; multiselect: the sum of the chosen choices'
+    points, capped at `max`; bool: `yes_points` or `no_points`; text, number, date:
+    `answered_points` for an answer (text: at least `min_length` characters).
+    """
+
+    component: str
+    max: float | None = Field(default=None, gt=0)
+    yes_points: float = Field(default=0, ge=0)
+    no_points: float = Field(default=0, ge=0)
+    answered_points: float = Field(default=0, ge=0)
+    min_length: int = Field(default=0, ge=0)
+
+
+class Question(_Frozen):
+    """A question; `repeat` asks its `questions` once for each value chosen in `over`."""
+
+    id: str = IdField
+    type: QuestionType
+    prompt: str
+    help: str = ""
+    required: bool = False
+    when: Condition | None = None
+    choices: list[Choice] = []
+    choices_from: TaxonomyName | None = None
+    choices_source: str | None = None
+    multiline: bool = False
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    min_selected: int = Field(default=0, ge=0)
+    max_length: int = Field(default=1_000_000, gt=0)
+    example: str = ""
+    over: str | None = None
+    questions: list[Question] = []
+    score: ScoreRule | None = None
+
+
+class Section(_Frozen):
+    """A section of the interview; for the default rubric, an EIR phase."""
+
+    id: str = IdField
+    title: str
+    phase: str = ""
+    verified: bool = True  # False: the phase wording is widely cited but not checked
+    description: str = ""
+    when: Condition | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Component(_Frozen):
+    """A named part of the score with its weight."""
+
+    id: str = IdField
+    label: str
+    weight: float = Field(gt=0)
+    description: str = ""
+
+
+class Band(_Frozen):
+    """A rating band: scores from `min` (inclusive) to `max` (exclusive; 100 is in the top band)."""
+
+    id: str = IdField
+    label: str
+    min: float = Field(ge=0, le=100)
+    max: float = Field(ge=0, le=100)
+    description: str = ""
+
+
+class FlagRule(_Frozen):
+    """A condition that raises a flag; flags override arithmetic by capping the band."""
+
+    id: str = IdField
+    severity: Literal["info", "warning", "critical"]
+    message: str
+    when: Condition
+    for_each: str | None = None  # a repeat question: test `when` on each of its items
+    cap: str | None = None  # a band id: the rating can be no better than this
+
+
+class Scoring(_Frozen):
+    """The rubric's scoring method."""
+
+    method: str = ""
+    components: list[Component] = Field(min_length=1)
+    bands: list[Band] = Field(min_length=1)
+    flags: list[FlagRule] = []
+
+
+class Rubric(_Frozen):
+    """A whole rubric: identity, sources, taxonomies, sections and scoring."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: str
+    publisher: str = ""
+    description: str = ""
+    disclaimer: str = ""
+    sources: list[Source] = []
+    proposal_kinds: list[Choice] = Field(min_length=1)
+    determinants: list[TaxonomyItem] = []
+    goal_areas: list[TaxonomyItem] = []
+    strategies: list[TaxonomyItem] = []
+    policy_areas: list[TaxonomyItem] = []
+    populations: list[TaxonomyItem] = []
+    sections: list[Section] = Field(min_length=1)
+    scoring: Scoring
+
+    _hash: str = PrivateAttr(default="")
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the rubric's canonical JSON: formatting and comments do not change it."""
+        if not self._hash:
+            canonical = json.dumps(
+                self.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+                sort_keys=True,
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
+            self._hash = hashlib.sha256(canonical.encode()).hexdigest()
+        return self._hash
+
+    @property
+    def path(self) -> Path | None:
+        """The file this rubric was loaded from."""
+        return self._path
+
+    @property
+    def ref(self) -> str:
+        """`id@version`, as reviews name it."""
+        return f"{self.id}@{self.version}"
+
+    def taxonomy(self, name: TaxonomyName) -> list[TaxonomyItem]:
+        """One of the five taxonomies by name."""
+        items: list[TaxonomyItem] = getattr(self, name)
+        return items
+
+    def iter_questions(self) -> Iterator[tuple[Section, Question]]:
+        """Every top-level question in interview order, with its section."""
+        for section in self.sections:
+            for question in section.questions:
+                yield section, question
+
+    def question(self, qid: str) -> Question | None:
+        """The top-level question with this id."""
+        return next((q for _, q in self.iter_questions() if q.id == qid), None)
+
+    def choices_for(self, question: Question, enabled: frozenset[str] = frozenset()) -> list[Choice]:
+        """The choices a question offers; optional taxonomy items only when enabled."""
+        if question.choices_from is None:
+            return list(question.choices)
+        return [
+            Choice(id=item.id, label=item.label, description=item.description)
+            for item in self.taxonomy(question.choices_from)
+            if not item.optional or item.id in enabled
+        ]
+
+    def optional_items(self) -> list[TaxonomyItem]:
+        """Taxonomy items a review can switch on with `rubric.enable`."""
+        return [item for name in TAXONOMIES for item in self.taxonomy(name) if item.optional]
+
+    def band(self, band_id: str) -> Band:
+        """The band with this id."""
+        return next(b for b in self.scoring.bands if b.id == band_id)
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def parse_rubric(data: object, source: Path | str) -> Rubric:
+    """Validate parsed data as a rubric, then lint it; raise with every error found."""
+    if not isinstance(data, dict):
+        raise InputFileError(source, "a rubric must be a mapping of fields")
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(source, problems_from_pydantic(exc, data=data)) from None
+    from esj_review.lint import lint_rubric  # lint imports this module
+
+    errors = [p for p in lint_rubric(rubric).problems if p.severity == "error"]
+    if errors:
+        raise ValidationFailed(source, errors)
+    rubric._path = Path(source)
+    return rubric
+
+
+def load_rubric_file(path: Path) -> Rubric:
+    """Load, validate and lint one rubric file."""
+    return parse_rubric(load_data(path), path)
+
+
+def data_dir(name: str) -> Path:
+    """A folder shipped with the package (`rubrics`, `examples`); a source tree works too."""
+    packaged = Path(__file__).parent / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
+
+
+@cache
+def shipped_rubrics() -> dict[str, Path]:
+    """Map rubric id to file for every rubric shipped with the tool."""
+    found: dict[str, Path] = {}
+    for path in sorted(data_dir("rubrics").glob("*.yaml")):
+        found[path.stem] = path
+    return found
+
+
+@cache
+def _load_shipped(path: Path) -> Rubric:
+    return load_rubric_file(path)
+
+
+def load_rubric(ref: str | Path) -> Rubric:
+    """Load a rubric by shipped id (`king-county-esj`, optionally `@version`) or by file path."""
+    text = str(ref)
+    rubric_id, _, version = text.partition("@")
+    if rubric_id in shipped_rubrics():
+        rubric = _load_shipped(shipped_rubrics()[rubric_id])
+        if version and version != rubric.version:
+            raise RubricNotFound(
+                f"rubric {rubric_id} version {version} is not available; "
+                f"this tool has version {rubric.version}"
+            )
+        return rubric
+    path = Path(text)
+    if path.is_file():
+        return load_rubric_file(path)
+    known = ", ".join(shipped_rubrics()) or "none"
+    raise RubricNotFound(f"no rubric named {text!r} (shipped rubrics: {known}; or give a file path)")
