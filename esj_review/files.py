@@ -16,15 +16,17 @@ from esj_review.errors import InputFileError
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Well-formed YAML that we refuse to load (aliases, duplicate keys)."""
+
+
 class _StrictSafeLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (no "billion laughs") and duplicate keys."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed here", event.start_mark
-            )
+            raise _Refused(None, None, "YAML aliases (*name) are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -36,9 +38,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
                     None, None, "a mapping key must be a plain value", key_node.start_mark
                 )
             if key in seen:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
+                raise _Refused(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -79,6 +79,8 @@ def parse_data(text: str, source: Path | str) -> Any:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "syntax error"
+        if isinstance(exc, _Refused):
+            raise InputFileError(source, f"{what} (line {mark.line + 1})") from None
         raise InputFileError(source, f"malformed YAML{where}: {what}") from None
     except yaml.YAMLError as exc:
         raise InputFileError(source, f"malformed YAML: {exc}") from None

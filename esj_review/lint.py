@@ -125,7 +125,13 @@ def _check_questions(rubric: Rubric, add: Any) -> None:
         seen[q.id] = q
 
 
+_YAML_BOOLEANS = {"y", "n", "yes", "no", "on", "off", "true", "false"}
+
+
 def _check_question(rubric: Rubric, q: Question, path: str, components: set[str], add: Any) -> None:
+    for choice in q.choices:
+        if choice.id in _YAML_BOOLEANS:
+            add(Problem(f"{path}.choices.{choice.id}", "YAML reads this id as true/false; rename it"))
     if q.type in CHOICE_TYPES:
         if bool(q.choices) == bool(q.choices_from):
             add(Problem(path, f"a {q.type} question needs `choices` or `choices_from`, not both"))

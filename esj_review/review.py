@@ -233,9 +233,18 @@ def check_review(rubric: Rubric, review: Review) -> list[Problem]:
             Problem("proposal.kind", f"{review.proposal.kind!r} is not one of: {', '.join(kinds)}")
         )
     known = {q.id for _, q in rubric.iter_questions()}
-    for qid in review.answers:
-        if qid not in known:
-            problems.append(Problem(f"answers.{qid}", "unknown question id for this rubric"))
+    unknown = [qid for qid in review.answers if qid not in known]
+    if len(unknown) > 5 and len(unknown) * 2 > len(review.answers):
+        problems.append(
+            Problem(
+                "answers",
+                f"{len(unknown)} of {len(review.answers)} answers are not questions of rubric "
+                f"{rubric.id} {rubric.version} (first: {unknown[0]!r}); "
+                "was this review written for another rubric?",
+            )
+        )
+    else:
+        problems += [Problem(f"answers.{q}", "unknown question id for this rubric") for q in unknown]
     for slot in review.slots(rubric):
         problems.extend(_check_slot(rubric, review, slot))
     return sorted(problems, key=lambda p: p.severity != "error")
