@@ -43,6 +43,14 @@ class _StrictSafeLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    # Keep 2027-02-31 as text for the validator to report, instead of crashing on it.
+    return str(loader.construct_scalar(node))
+
+
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
 def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing anything larger than `limit` bytes."""
     try:
@@ -86,6 +94,8 @@ def parse_data(text: str, source: Path | str) -> Any:
         raise InputFileError(source, f"malformed YAML: {exc}") from None
     except RecursionError:
         raise InputFileError(source, "nested too deeply to be a review or rubric") from None
+    except (ValueError, TypeError) as exc:
+        raise InputFileError(source, f"cannot read a value: {exc}") from None
 
 
 def load_data(path: Path) -> Any:

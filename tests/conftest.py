@@ -1,0 +1,50 @@
+"""Shared fixtures: the shipped rubrics and example reviews."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from esj_review.review import Review, parse_review
+from esj_review.rubric import Rubric, load_rubric
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+RUBRICS = ROOT / "rubrics"
+
+
+@pytest.fixture(scope="session")
+def kc() -> Rubric:
+    return load_rubric("king-county-esj")
+
+
+@pytest.fixture(scope="session")
+def gare() -> Rubric:
+    return load_rubric("gare-racial-equity")
+
+
+@pytest.fixture(scope="session")
+def transit_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / "reduced-fare-transit.yaml").read_text())
+    return data
+
+
+@pytest.fixture
+def make_review(transit_data: dict[str, Any]) -> Callable[..., Review]:
+    """A copy of the complete transit example, with answers changed as the test says."""
+
+    def build(**answers: Any) -> Review:
+        data = copy.deepcopy(transit_data)
+        for key, value in answers.items():
+            if value is None:
+                data["answers"].pop(key, None)
+            else:
+                data["answers"][key] = value
+        return parse_review(data, "test.yaml")
+
+    return build
