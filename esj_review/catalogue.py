@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from esj_review.conditions import describe
 from esj_review.lint import component_maxima
 from esj_review.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
@@ -11,10 +13,10 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def score_rule_text(q: Question) -> str:
@@ -65,15 +67,27 @@ def render_catalogue(rubric: Rubric) -> str:
             for c in rubric.scoring.components
         ],
     )
-    out += ["### Bands", "", "A band holds scores from its minimum up to, not including, its "
-            "maximum; 100 belongs to the top band.", ""]
+    out += [
+        "### Bands",
+        "",
+        "A band holds scores from its minimum up to, not including, its "
+        "maximum; 100 belongs to the top band.",
+        "",
+    ]
     out += _table(
         ["Band", "Id", "From", "Below", "Meaning"],
-        [[b.label, f"`{b.id}`", f"{b.min:g}", f"{b.max:g}", b.description]
-         for b in rubric.scoring.bands],
+        [
+            [b.label, f"`{b.id}`", f"{b.min:g}", f"{b.max:g}", b.description]
+            for b in rubric.scoring.bands
+        ],
     )
-    out += ["### Flags", "", "Flags override arithmetic: a flag with a cap limits the band "
-            "whatever the score.", ""]
+    out += [
+        "### Flags",
+        "",
+        "Flags override arithmetic: a flag with a cap limits the band "
+        "whatever the score. In a message, `{item}` stands for the item's label.",
+        "",
+    ]
     out += _table(
         ["Flag", "Severity", "Raised when", "Band at most", "Message"],
         [
@@ -88,8 +102,13 @@ def render_catalogue(rubric: Rubric) -> str:
         ],
     )
 
-    out += ["## Proposal fields", "", "Every review names its proposal with `proposal.id`, "
-            "`proposal.title`, `proposal.kind` and `proposal.department`.", ""]
+    out += [
+        "## Proposal fields",
+        "",
+        "Every review names its proposal with `proposal.id`, "
+        "`proposal.title`, `proposal.kind` and `proposal.department`.",
+        "",
+    ]
     out += _table(["Kind", "Id"], [[c.label, f"`{c.id}`"] for c in rubric.proposal_kinds])
 
     out += ["## Taxonomies", ""]
@@ -98,15 +117,18 @@ def render_catalogue(rubric: Rubric) -> str:
         items = rubric.taxonomy(name)
         if not items:
             continue
-        out += [f"### {name.replace('_', ' ').capitalize()} ({len(items)})", ""]
+        optional = sum(1 for item in items if item.optional)
+        count = f"{len(items) - optional}, plus {optional} optional" if optional else len(items)
+        out += [f"### {name.replace('_', ' ').capitalize()} ({count})", ""]
         rows = []
         for i, item in enumerate(items, 1):
-            status = "verified" if item.verified else "**not verified**"
+            status = "label as in source" if item.verified else "**label not verified**"
             if item.optional:
-                status += "; optional, off unless the review enables it"
-            src = sources[item.source].title if item.source in sources else ""
-            rows.append([i, item.label, f"`{item.id}`", item.description, src, status + (
-                f". {item.note}" if item.note else "")])
+                status += "; optional, off unless a review enables it"
+            if item.note:
+                status += f". {item.note}"
+            src = f"`{item.source}`" if item.source in sources else ""
+            rows.append([i, item.label, f"`{item.id}`", item.description, src, status])
         out += _table(["#", "Label", "Id", "Description (this tool's)", "Source", "Status"], rows)
 
     out += ["## Sections and questions", ""]
@@ -149,15 +171,17 @@ def _question(rubric: Rubric, q: Question, level: str, parent: Question | None =
     if q.when:
         facts.append(f"Shown when {describe(q.when)}.")
     if q.type == "number":
-        bounds = [f"at least {q.min:g}" if q.min is not None else "",
-                  f"at most {q.max:g}" if q.max is not None else "",
-                  "a whole number" if q.integer else ""]
+        bounds = [
+            f"at least {q.min:g}" if q.min is not None else "",
+            f"at most {q.max:g}" if q.max is not None else "",
+            "a whole number" if q.integer else "",
+        ]
         if any(bounds):
             facts.append("Must be " + ", ".join(b for b in bounds if b) + ".")
     if q.min_selected:
         facts.append(f"Choose at least {q.min_selected}.")
     if q.type != "repeat":
-        facts.append(f"Scores into {score_rule_text(q)}.")
+        facts.append(f"Scores into {score_rule_text(q)}." if q.score else "Not scored.")
     if q.choices_from:
         facts.append(f"Choices: the `{q.choices_from}` taxonomy.")
     out += [" ".join(facts), ""]
@@ -165,6 +189,9 @@ def _question(rubric: Rubric, q: Question, level: str, parent: Question | None =
         src = next((s.title for s in rubric.sources if s.id == q.choices_source), None)
         if src:
             out += [f"Choice labels from: {src}.", ""]
-        out += _table(["Choice", "Id", "Points"], [[c.label, f"`{c.id}`", f"{c.points:g}"]
-                                                   for c in q.choices])
+        if q.score:
+            rows = [[c.label, f"`{c.id}`", f"{c.points:g}"] for c in q.choices]
+            out += _table(["Choice", "Id", "Points"], rows)
+        else:
+            out += _table(["Choice", "Id"], [[c.label, f"`{c.id}`"] for c in q.choices])
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ King County's Equity Impact Review assigns no number; the score is this tool's m
 class _Group(TyperGroup):
     """Turns expected failures into one clear message and a documented exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except EsjError as exc:
@@ -51,17 +51,17 @@ rubric_app = typer.Typer(
 app.add_typer(rubric_app, name="rubric")
 
 
-class ScoreFormat(str, Enum):
+class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class TextOrJson(str, Enum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
 
-class TemplateFormat(str, Enum):
+class TemplateFormat(StrEnum):
     yaml = "yaml"
     csv = "csv"
 
@@ -178,7 +178,7 @@ def _print_scorecard(card: Any, rubric: Any, *, ledger: bool, output: Path | Non
     if output is None:
         make_console().print(view)
         return
-    console = make_console()
+    console = make_console(width=120)
     with console.capture() as capture:
         console.print(view)
     _out(capture.get(), output)

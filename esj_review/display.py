@@ -72,25 +72,42 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         parts.append(hidden)
     if ledger:
         parts.append(ledger_view(card))
-    parts.append(Text("King County's Equity Impact Review assigns no number; this score is "
-                      "esj-review's method (esj-review rubric doc).", style="dim"))
+    parts.append(
+        Text(
+            "King County's Equity Impact Review assigns no number; this score is "
+            "esj-review's method (esj-review rubric doc).",
+            style="dim",
+        )
+    )
     return Group(*parts)
 
 
 def ledger_view(card: Scorecard) -> Table:
-    """Every scored answer: component, question, answer, points and the rule that gave them."""
+    """Every scored answer, grouped by component: question, answer, points, share, rule."""
     table = Table(title="Ledger", title_justify="left")
-    for name in ("Component", "Question", "Answer", "Points", "Of 100", "Rule"):
-        table.add_column(name, justify="right" if name in {"Points", "Of 100"} else "left")
-    for entry in card.ledger:
-        answer = entry.answer if entry.answer is not None else ""
-        shown = answer if isinstance(answer, str) else ", ".join(map(str, answer)) if isinstance(
-            answer, list) else str(answer)
+    table.add_column("Question", overflow="fold")
+    table.add_column("Answer", overflow="fold", max_width=24)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Of 100", justify="right", no_wrap=True)
+    table.add_column("Rule", overflow="fold")
+    labels = {c.id: c.label for c in card.components}
+    order = list(labels)
+    current = None
+    for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
+        if entry.component != current:
+            current = entry.component
+            table.add_row(Text(labels.get(current, current), style="bold"), end_section=False)
+        answer = entry.answer
+        if isinstance(answer, list):
+            shown = ", ".join(map(str, answer))
+        elif isinstance(answer, bool):
+            shown = "yes" if answer else "no"
+        else:
+            shown = "" if answer is None else str(answer)
         if len(shown) > 40:
             shown = shown[:39] + "…"
         table.add_row(
-            entry.component,
-            entry.question,
+            Text(entry.question),
             Text(shown),
             f"{entry.points:g}/{entry.max:g}",
             f"{entry.contribution:.2f}",
@@ -152,6 +169,6 @@ def lint_view(report: LintReport, rubric: Rubric) -> RenderableType:
     return table
 
 
-def make_console(stderr: bool = False) -> Console:
-    """A console that respects NO_COLOR and does not wrap JSON or file output oddly."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+def make_console(stderr: bool = False, width: int | None = None) -> Console:
+    """A console that respects NO_COLOR; `width` fixes the layout for files."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)

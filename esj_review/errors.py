@@ -107,5 +107,7 @@ def problems_from_pydantic(exc: Any, prefix: str = "", data: Any = None) -> list
             if kind not in {"value_error", "assertion_error"} and "input" in err:
                 shown = repr(err["input"])
                 message += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
-        problems.append(Problem(field_path(loc, prefix, data), message.removeprefix("Value error, ")))
+        problems.append(
+            Problem(field_path(loc, prefix, data), message.removeprefix("Value error, "))
+        )
     return problems

@@ -25,7 +25,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise _Refused(None, None, "YAML aliases (*name) are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 
@@ -80,7 +80,7 @@ def parse_data(text: str, source: Path | str) -> Any:
     try:
         if str(source).lower().endswith(".json"):
             return json.loads(text)
-        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_StrictSafeLoader)
     except json.JSONDecodeError as exc:
         raise InputFileError(source, f"malformed JSON at line {exc.lineno}: {exc.msg}") from None
     except yaml.MarkedYAMLError as exc:
@@ -88,7 +88,8 @@ def parse_data(text: str, source: Path | str) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "syntax error"
         if isinstance(exc, _Refused):
-            raise InputFileError(source, f"{what} (line {mark.line + 1})") from None
+            line = f" (line {mark.line + 1})" if mark else ""
+            raise InputFileError(source, f"{what}{line}") from None
         raise InputFileError(source, f"malformed YAML{where}: {what}") from None
     except yaml.YAMLError as exc:
         raise InputFileError(source, f"malformed YAML: {exc}") from None

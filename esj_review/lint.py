@@ -131,7 +131,11 @@ _YAML_BOOLEANS = {"y", "n", "yes", "no", "on", "off", "true", "false"}
 def _check_question(rubric: Rubric, q: Question, path: str, components: set[str], add: Any) -> None:
     for choice in q.choices:
         if choice.id in _YAML_BOOLEANS:
-            add(Problem(f"{path}.choices.{choice.id}", "YAML reads this id as true/false; rename it"))
+            add(
+                Problem(
+                    f"{path}.choices.{choice.id}", "YAML reads this id as true/false; rename it"
+                )
+            )
     if q.type in CHOICE_TYPES:
         if bool(q.choices) == bool(q.choices_from):
             add(Problem(path, f"a {q.type} question needs `choices` or `choices_from`, not both"))
@@ -282,7 +286,9 @@ def _check_bands(rubric: Rubric, add: Any) -> None:
         add(Problem("scoring.bands", f"scores from {bands[-1].max:g} to 100 fall in no band"))
     for low, high in itertools.pairwise(bands):
         if low.max < high.min:
-            add(Problem("scoring.bands", f"scores from {low.max:g} to {high.min:g} fall in no band"))
+            add(
+                Problem("scoring.bands", f"scores from {low.max:g} to {high.min:g} fall in no band")
+            )
         elif low.max > high.min:
             add(Problem("scoring.bands", f"bands {low.id!r} and {high.id!r} overlap"))
     listed = [b.id for b in rubric.scoring.bands]

@@ -60,7 +60,7 @@ class Meta(_Model):
 class Review(_Model):
     """A review document (`format: esj-review/1`)."""
 
-    format: Literal["esj-review/1"] = REVIEW_FORMAT
+    format: Literal["esj-review/1"] = "esj-review/1"
     rubric: RubricRef
     proposal: Proposal
     answers: dict[str, Any] = {}
@@ -244,7 +244,9 @@ def check_review(rubric: Rubric, review: Review) -> list[Problem]:
             )
         )
     else:
-        problems += [Problem(f"answers.{q}", "unknown question id for this rubric") for q in unknown]
+        problems += [
+            Problem(f"answers.{q}", "unknown question id for this rubric") for q in unknown
+        ]
     for slot in review.slots(rubric):
         problems.extend(_check_slot(rubric, review, slot))
     return sorted(problems, key=lambda p: p.severity != "error")
@@ -275,7 +277,9 @@ def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
             )
     if not slot.visible and slot.answered and not message:
         why = _hidden_reason(slot)
-        out.append(Problem(path, f"is answered but hidden ({why}), so it does not score", "warning"))
+        out.append(
+            Problem(path, f"is answered but hidden ({why}), so it does not score", "warning")
+        )
     return out
 
 
@@ -307,9 +311,7 @@ def dump_review(review: Review) -> str:
     if not data["set_aside"]:
         del data["set_aside"]
     data["meta"] = {k: v for k, v in data["meta"].items() if v is not None}
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
-    )
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
 
 
 def save_review(review: Review, path: Path, *, now: dt.datetime | None = None) -> None:

@@ -220,7 +220,9 @@ class Rubric(_Frozen):
         """The top-level question with this id."""
         return next((q for _, q in self.iter_questions() if q.id == qid), None)
 
-    def choices_for(self, question: Question, enabled: frozenset[str] = frozenset()) -> list[Choice]:
+    def choices_for(
+        self, question: Question, enabled: frozenset[str] = frozenset()
+    ) -> list[Choice]:
         """The choices a question offers; optional taxonomy items only when enabled."""
         if question.choices_from is None:
             return list(question.choices)
@@ -302,4 +304,6 @@ def load_rubric(ref: str | Path) -> Rubric:
     if path.is_file():
         return load_rubric_file(path)
     known = ", ".join(shipped_rubrics()) or "none"
-    raise RubricNotFound(f"no rubric named {text!r} (shipped rubrics: {known}; or give a file path)")
+    raise RubricNotFound(
+        f"no rubric named {text!r} (shipped rubrics: {known}; or give a file path)"
+    )

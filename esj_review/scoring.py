@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from esj_review.answers import Slot, item_lookup
 from esj_review.conditions import MISSING, evaluate
-from esj_review.rubric import Question, Rubric
 from esj_review.review import Review
+from esj_review.rubric import Question, Rubric
 
 
 class LedgerEntry(BaseModel):
@@ -198,7 +198,9 @@ def score(rubric: Rubric, review: Review) -> Scorecard:
         for c in rubric.scoring.components
     ]
 
-    required = [s for s in slots if s.visible and s.question.required and s.question.type != "repeat"]
+    required = [
+        s for s in slots if s.visible and s.question.required and s.question.type != "repeat"
+    ]
     gaps = [
         Gap(question=s.path, section=s.section.id, prompt=s.question.prompt)
         for s in required
@@ -241,7 +243,9 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
     for rule in rubric.scoring.flags:
         if rule.for_each is None:
             if evaluate(rule.when, top):
-                raised.append(Flag(id=rule.id, severity=rule.severity, message=rule.message, cap=rule.cap))
+                raised.append(
+                    Flag(id=rule.id, severity=rule.severity, message=rule.message, cap=rule.cap)
+                )
             continue
         rep = rubric.question(rule.for_each)
         items = [s.item for s in slots if s.parent is not None and s.parent.id == rule.for_each]
@@ -256,7 +260,9 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
                 label = _item_label(rubric, rule.for_each, item, review.enabled)
                 message = rule.message.replace("{item}", label)
                 raised.append(
-                    Flag(id=rule.id, severity=rule.severity, message=message, cap=rule.cap, item=item)
+                    Flag(
+                        id=rule.id, severity=rule.severity, message=message, cap=rule.cap, item=item
+                    )
                 )
     return raised
 
@@ -287,4 +293,3 @@ def _apply_caps(rubric: Rubric, band: BandRef | None, flags: list[Flag]) -> Band
             worst = max(worst, order.index(flag.cap))
     chosen = rubric.band(order[worst])
     return BandRef(id=chosen.id, label=chosen.label)
-

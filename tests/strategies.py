@@ -35,7 +35,9 @@ def value_for(rubric: Rubric, q: Question, enabled: frozenset[str]) -> st.Search
 @st.composite
 def reviews(draw: st.DrawFn, rubric: Rubric, *, complete_text: bool = False) -> Review:
     """A review answering every question (hidden ones too) with random valid values."""
-    enabled = frozenset(draw(st.sets(st.sampled_from([i.id for i in rubric.optional_items()] or [""]))))
+    enabled = frozenset(
+        draw(st.sets(st.sampled_from([i.id for i in rubric.optional_items()] or [""])))
+    )
     enabled -= {""}
     answers: dict[str, Any] = {}
     for _, q in rubric.iter_questions():

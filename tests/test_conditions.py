@@ -77,9 +77,7 @@ conditions = st.recursive(
     ),
     max_leaves=8,
 )
-answer_sets = st.fixed_dictionaries(
-    {}, optional={"q": values, "m": st.lists(values, unique=True)}
-)
+answer_sets = st.fixed_dictionaries({}, optional={"q": values, "m": st.lists(values, unique=True)})
 
 
 @given(conditions, answer_sets)
@@ -91,7 +89,9 @@ def test_not_is_the_opposite(data: dict[str, Any], answers: dict[str, Any]) -> N
 
 
 @given(st.lists(conditions, min_size=1, max_size=4), answer_sets)
-def test_all_and_any_agree_with_python(items: list[dict[str, Any]], answers: dict[str, Any]) -> None:
+def test_all_and_any_agree_with_python(
+    items: list[dict[str, Any]], answers: dict[str, Any]
+) -> None:
     results = [evaluate(cond(i), lookup_from(answers)) for i in items]
     assert evaluate(cond({"all": items}), lookup_from(answers)) is all(results)
     assert evaluate(cond({"any": items}), lookup_from(answers)) is any(results)

@@ -156,7 +156,9 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
     assert "answers.review_date: is not a real date" in message
 
 
-def test_hidden_answers_are_warnings_not_errors(make_review: Callable[..., Review], kc: Rubric) -> None:
+def test_hidden_answers_are_warnings_not_errors(
+    make_review: Callable[..., Review], kc: Rubric
+) -> None:
     review = make_review(geography_detail="Tracts 1 and 2")  # geography is countywide
     problems = check_review(kc, review)
     assert [p.severity for p in problems] == ["warning"]

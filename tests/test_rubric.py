@@ -71,7 +71,9 @@ def test_digital_equity_is_off_unless_enabled(kc: Rubric) -> None:
     touched = kc.question("determinants_touched")
     assert touched is not None
     assert "digital_equity" not in [c.id for c in kc.choices_for(touched)]
-    assert "digital_equity" in [c.id for c in kc.choices_for(touched, frozenset({"digital_equity"}))]
+    assert "digital_equity" in [
+        c.id for c in kc.choices_for(touched, frozenset({"digital_equity"}))
+    ]
 
 
 def test_content_hash_ignores_formatting(tmp_path: Path, kc: Rubric) -> None:
@@ -151,7 +153,9 @@ def test_schema_errors_name_the_field_by_id() -> None:
     question(data, "geography")["type"] = "dropdown"
     question(data, "summary")["colour"] = "red"
     messages = lint_messages(data)
-    assert any(m.startswith("custom.yaml: sections[scope].questions[geography].type: ") for m in messages)
+    assert any(
+        m.startswith("custom.yaml: sections[scope].questions[geography].type: ") for m in messages
+    )
     assert "custom.yaml: sections[proposal].questions[summary].colour: unknown field" in messages
 
 

@@ -102,7 +102,12 @@ def test_gare_rubric_runs_on_the_same_engine() -> None:
     card = score(GARE, parse_review(data, "g.yaml"))
     assert card.score is None and card.flags[0].id == "increases_disparities"
     assert {c.id for c in card.components} == {
-        "results", "data", "engagement", "analysis", "implementation", "accountability"
+        "results",
+        "data",
+        "engagement",
+        "analysis",
+        "implementation",
+        "accountability",
     }
 
 
@@ -160,7 +165,10 @@ def test_changing_a_hidden_answer_never_changes_the_score(data: st.DataObject) -
         changed.answers[slot.parent.id].setdefault(slot.item, {})[slot.question.id] = new_value
     after = score(KC, changed)
     assert (after.score, after.band, after.flags, after.gaps) == (
-        before.score, before.band, before.flags, before.gaps,
+        before.score,
+        before.band,
+        before.flags,
+        before.gaps,
     )
     assert [e.model_dump() for e in after.ledger] == [e.model_dump() for e in before.ledger]
 
@@ -173,7 +181,8 @@ MITIGATION_ORDER = ["none", "planned", "partial", "full"]
 def test_adding_a_mitigation_never_lowers_the_score(data: st.DataObject) -> None:
     review = data.draw(reviews(KC, complete_text=True))
     burdens = [
-        s for s in review.slots(KC)
+        s
+        for s in review.slots(KC)
         if s.visible and s.question.id == "mitigation_status" and s.item is not None
     ]
     if not burdens:
