@@ -20,55 +20,55 @@ SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> RenderableType:
     """The scorecard as a terminal screen: headline, components, flags, gaps."""
     head = Text()
-    head.append(card.proposal.title, style="bold")
-    head.append(f"  ({card.proposal.id})\n", style="dim")
-    head.append(f"Rubric {rubric.title} {rubric.version}, hash {card.rubric.hash[:12]}\n", "dim")
+    head.append(card.proposal.title + "\n", style="bold")
+    head.append(f"{card.proposal.id} · {rubric.title} {rubric.version} ", style="dim")
+    head.append(f"(rubric hash {card.rubric.hash[:12]})\n\n", style="dim")
     if card.score is None:
         head.append("Incomplete: ", style="bold yellow")
         head.append(f"{len(card.gaps)} required answers missing, so there is no score yet.\n")
     else:
-        head.append(f"Score {card.score:g} / 100", style="bold")
-        head.append("  ")
         assert card.band is not None
+        head.append(f"Score {card.score:g} / 100 · ", style="bold")
         head.append(card.band.label, style="bold green" if card.band.id == "advances" else "bold")
-        if card.uncapped_band and card.uncapped_band.id != card.band.id:
-            head.append(f"  (arithmetic alone: {card.uncapped_band.label}; capped by a flag)")
         head.append("\n")
-    head.append(f"Completeness {card.completeness:g}% of required questions answered")
+        if card.uncapped_band and card.uncapped_band.id != card.band.id:
+            head.append(f"Capped by a flag; the points alone give: {card.uncapped_band.label}\n")
+    head.append(f"Completeness {card.completeness:g}% of required questions answered\n")
 
-    table = Table(title="Components", title_justify="left", expand=False, pad_edge=False)
+    title = "Components" if card.complete else "Components so far (no score until complete)"
+    table = Table(title=title, title_justify="left")
     table.add_column("Component")
     table.add_column("Weight", justify="right")
     table.add_column("Points", justify="right")
     table.add_column("Percent", justify="right")
-    table.add_column("Of 100", justify="right")
+    if card.complete:
+        table.add_column("Of 100", justify="right")
     for comp in card.components:
         if comp.applicable:
-            pct = f"{comp.percent:g}%"
-            pts = f"{comp.points:g}/{comp.max:g}"
+            row = [f"{comp.points:g}/{comp.max:g}", f"{comp.percent:g}%"]
         else:
-            pct, pts = "n/a", "-"
-        table.add_row(comp.label, f"{comp.weight:g}", pts, pct, f"{comp.contribution:.1f}")
+            row = ["-", "n/a"]
+        if card.complete:
+            row.append(f"{comp.contribution:.1f}")
+        table.add_row(comp.label, f"{comp.weight:g}", *row)
     parts: list[RenderableType] = [head, table]
     if card.flags:
-        flags = Text("Flags\n", style="bold")
+        flags = _listing("Flags")
         for flag in card.flags:
-            flags.append(f"  {flag.severity.upper():9}", style=SEVERITY_STYLE.get(flag.severity))
-            flags.append(flag.message)
+            message = Text(flag.message)
             if flag.cap:
-                flags.append(f" (band at most: {rubric.band(flag.cap).label})", style="dim")
-            flags.append("\n")
+                message.append(f" Band at most: {rubric.band(flag.cap).label}.", style="dim")
+            flags.add_row(Text(flag.severity.upper(), SEVERITY_STYLE.get(flag.severity, "")), message)
         parts.append(flags)
     if card.gaps:
-        gaps = Text("Gaps (required, not answered)\n", style="bold")
+        gaps = _listing("Gaps (required, not answered)")
         for gap in card.gaps:
-            gaps.append(f"  {gap.question}", style="yellow")
-            gaps.append(f"  {gap.prompt}\n")
+            gaps.add_row(Text(gap.question, style="yellow", overflow="fold"), Text(gap.prompt))
         parts.append(gaps)
     if card.hidden_answers:
-        hidden = Text("Answers kept but not scored (hidden by a condition)\n", style="bold")
+        hidden = _listing("Answers kept but not scored (hidden by a condition)")
         for path in card.hidden_answers:
-            hidden.append(f"  {path}\n")
+            hidden.add_row(Text(path), Text(""))
         parts.append(hidden)
     if ledger:
         parts.append(ledger_view(card))
@@ -80,6 +80,17 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         )
     )
     return Group(*parts)
+
+
+def _listing(title: str) -> Table:
+    """A borderless two-column list whose second column wraps with a hanging indent."""
+    grid = Table.grid(padding=(0, 2), pad_edge=True)
+    grid.title = title
+    grid.title_justify = "left"
+    grid.title_style = "bold"
+    grid.add_column(no_wrap=False, max_width=36)
+    grid.add_column(ratio=1)
+    return grid
 
 
 def ledger_view(card: Scorecard) -> Table:

@@ -11,7 +11,14 @@ import pytest
 import yaml
 
 from esj_review.errors import EsjError
-from esj_review.review import Review, check_review, load_review, rubric_for, save_review
+from esj_review.review import (
+    MIGRATIONS,
+    Review,
+    check_review,
+    load_review,
+    rubric_for,
+    save_review,
+)
 from esj_review.rubric import Rubric
 from tests.conftest import EXAMPLES
 
@@ -204,3 +211,21 @@ def test_unicode_and_control_text_survive_a_round_trip(tmp_path: Path) -> None:
     review.answers["summary"] = text
     save_review(review, tmp_path / "r.yaml")
     assert load_review(tmp_path / "r.yaml").answers["summary"] == text
+
+
+def test_older_formats_go_through_the_migration_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def from_zero(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data, format="esj-review/1")
+        data["proposal"] = {"id": data.pop("proposal_id"), "title": data.pop("proposal_title")}
+        return data
+
+    monkeypatch.setitem(MIGRATIONS, "esj-review/0", from_zero)
+    old = yaml.safe_load(TRANSIT.read_text())
+    old["format"] = "esj-review/0"
+    proposal = old.pop("proposal")
+    old["proposal_id"], old["proposal_title"] = proposal["id"], proposal["title"]
+    path = write(tmp_path, yaml.safe_dump(old))
+    review = load_review(path)
+    assert review.format == "esj-review/1" and review.proposal.id == proposal["id"]
