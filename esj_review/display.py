@@ -58,7 +58,9 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
             message = Text(flag.message)
             if flag.cap:
                 message.append(f" Band at most: {rubric.band(flag.cap).label}.", style="dim")
-            flags.add_row(Text(flag.severity.upper(), SEVERITY_STYLE.get(flag.severity, "")), message)
+            flags.add_row(
+                Text(flag.severity.upper(), SEVERITY_STYLE.get(flag.severity, "")), message
+            )
         parts.append(flags)
     if card.gaps:
         gaps = _listing("Gaps (required, not answered)")
