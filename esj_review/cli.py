@@ -29,8 +29,9 @@ class _Group(TyperGroup):
         except EsjError as exc:
             if ctx.params.get("debug"):
                 raise
+            prefix = "" if exc.exit_code == ExitCode.INTERRUPTED else "error: "
             for line in exc.message.splitlines():
-                typer.echo(f"error: {line}", err=True)
+                typer.echo(f"{prefix}{line}", err=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
@@ -212,6 +213,82 @@ def demo() -> None:
     review, rub, _ = _load_checked(example)
     typer.echo(f"Example review: {example.name}", err=True)
     _print_scorecard(score(rub, review), rub, ledger=False, output=None)
+
+
+# --- the interview ---------------------------------------------------------------------------
+
+
+def _prompter() -> Any:
+    from esj_review.interview import QuestionaryPrompter
+
+    return QuestionaryPrompter()
+
+
+def _finished(interview: Any) -> None:
+    from esj_review.display import make_console, scorecard_view
+
+    console = make_console()
+    console.print(scorecard_view(interview.scorecard(), interview.rubric))
+    console.print(f"Saved: {interview.path}", markup=False, highlight=False)
+
+
+@app.command()
+def new(
+    output: Annotated[
+        Path | None, typer.Argument(help="Review file to write (default: PROPOSAL-ID.yaml).")
+    ] = None,
+    rubric: Annotated[
+        str | None, typer.Option("--rubric", help="Rubric id or file (default: king-county-esj).")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="A review file whose answers pre-fill the interview."),
+    ] = None,
+) -> None:
+    """Start a review: the interview asks each question and saves after every answer."""
+    from esj_review.session import new_review
+
+    _finished(new_review(output, rubric, answers, _prompter()))
+
+
+@app.command()
+def resume(
+    review: Annotated[Path, typer.Argument(help="The review file to continue.")],
+) -> None:
+    """Continue a review where it stopped, from the section menu."""
+    from esj_review.session import resume_review
+
+    _finished(resume_review(review, _prompter()))
+
+
+@app.command()
+def edit(
+    review: Annotated[Path, typer.Argument(help="The review file to change.")],
+    section: Annotated[
+        str | None, typer.Option("--section", help="Ask every question of one section.")
+    ] = None,
+    question: Annotated[
+        str | None,
+        typer.Option(
+            "--question",
+            help="Ask one question (e.g. engagement_level or "
+            "determinant_impacts.housing.direction).",
+        ),
+    ] = None,
+) -> None:
+    """Change answers in a review and see how the score moves."""
+    from esj_review.session import edit_review
+
+    if section and question:
+        raise typer.BadParameter("give --section or --question, not both")
+    interview, before = edit_review(review, section, question, _prompter())
+    after = interview.scorecard()
+    _finished(interview)
+
+    def show(card: Any) -> str:
+        return "incomplete" if card.score is None else f"{card.score:g} ({card.band.label})"
+
+    typer.echo(f"Score: {show(before)} -> {show(after)}")
 
 
 # --- rubric subcommands ----------------------------------------------------------------------

@@ -123,3 +123,12 @@ def atomic_write(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def safe_filename(text: str, fallback: str = "review") -> str:
+    """A file name from a proposal id: letters, digits, `.`, `_`, `-`; no path, no dot-file."""
+    cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "-" for ch in text)
+    cleaned = cleaned.strip(".-")[:80].strip(".-")
+    while "--" in cleaned:
+        cleaned = cleaned.replace("--", "-")
+    return cleaned or fallback

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -198,6 +199,8 @@ def check_value(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "expected a number"
+        if not math.isfinite(value):
+            return "expected a finite number"
         if q.integer and not float(value).is_integer():
             return "expected a whole number"
         if q.min is not None and value < q.min:
@@ -321,3 +324,83 @@ def save_review(review: Review, path: Path, *, now: dt.datetime | None = None) -
     review.meta.updated = stamp
     review.meta.tool_version = __version__
     atomic_write(path, dump_review(review))
+
+
+# --- answers hidden by a condition ----------------------------------------------------------
+
+
+def _get(tree: dict[str, Any], parts: list[str]) -> Any:
+    node: Any = tree
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return node
+
+
+def _put(tree: dict[str, Any], parts: list[str], value: Any) -> None:
+    node = tree
+    for part in parts[:-1]:
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    node[parts[-1]] = value
+
+
+def _drop(tree: dict[str, Any], parts: list[str]) -> None:
+    """Remove a value and any mapping left empty above it."""
+    trail = [tree]
+    for part in parts[:-1]:
+        nxt = trail[-1].get(part)
+        if not isinstance(nxt, dict):
+            return
+        trail.append(nxt)
+    trail[-1].pop(parts[-1], None)
+    for depth in range(len(parts) - 1, 0, -1):
+        if not trail[depth]:
+            trail[depth - 1].pop(parts[depth - 1], None)
+
+
+def set_value(review: Review, path: str, value: Any) -> None:
+    """Set (or, with None, clear) the answer at `path` (`q` or `repeat.item.sub`)."""
+    parts = path.split(".")
+    if value is None:
+        _drop(review.answers, parts)
+    else:
+        _put(review.answers, parts, value)
+    _drop(review.set_aside, parts)
+
+
+def answer_at(review: Review, path: str) -> Any:
+    """The current answer at `path`, or MISSING."""
+    return _get(review.answers, path.split("."))
+
+
+def tidy_hidden(rubric: Rubric, review: Review) -> tuple[list[str], list[str]]:
+    """Keep hidden answers aside (never scored, never lost); bring them back when shown again.
+
+    Returns the paths set aside and the paths restored.
+    """
+    moved: list[str] = []
+    restored: list[str] = []
+    for _ in range(20):  # each pass can show or hide others; conditions only look back
+        changed = False
+        for slot in review.slots(rubric):
+            parts = slot.path.split(".")
+            if slot.question.type == "repeat":
+                continue
+            if not slot.visible and slot.value is not MISSING:
+                _put(review.set_aside, parts, slot.value)
+                _drop(review.answers, parts)
+                moved.append(slot.path)
+                changed = True
+            elif slot.visible and slot.value is MISSING:
+                kept = _get(review.set_aside, parts)
+                if kept is not MISSING:
+                    _put(review.answers, parts, kept)
+                    _drop(review.set_aside, parts)
+                    restored.append(slot.path)
+                    changed = True
+        if not changed:
+            break
+    return moved, restored

@@ -1,0 +1,498 @@
+"""The interactive interview: a section menu, autosave after every answer, a live scorecard.
+
+This is the only module that imports questionary, and only `QuestionaryPrompter` touches it:
+the interview itself talks to a `Prompter`, so tests can answer it from a list.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from esj_review.answers import Slot
+from esj_review.conditions import MISSING, describe
+from esj_review.display import make_console, scorecard_view
+from esj_review.errors import EsjError, ExitCode, UsageError
+from esj_review.prompts import SKIP, Option, PromptSpec, answer_from, spec_for
+from esj_review.review import (
+    Proposal,
+    Review,
+    RubricRef,
+    answer_at,
+    save_review,
+    set_value,
+    tidy_hidden,
+)
+from esj_review.rubric import Rubric, Section
+from esj_review.scoring import Scorecard, score
+
+NO_TERMINAL = (
+    "interactive session required: this command asks questions, but standard input is not a "
+    "terminal. Fill a review from a file with `esj-review new OUTPUT --answers FILE`, or check "
+    "and score a review file with `esj-review validate FILE` and `esj-review score FILE`."
+)
+
+
+class InteractiveRequired(UsageError):
+    """The interview needs a terminal and has none."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_TERMINAL)
+
+
+class Interrupted(EsjError):
+    """Ctrl-C: the answers so far are saved."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
+class Prompter(Protocol):
+    """The one seam between the interview and a terminal."""
+
+    def ask(self, spec: PromptSpec) -> Any:
+        """Ask one question; return the widget's raw result (SKIP to leave it unanswered)."""
+
+    def choose(self, message: str, options: Sequence[Option], default: Any = None) -> Any:
+        """A menu: return the chosen option's value."""
+
+    def show(self, item: RenderableType) -> None:
+        """Put something on the screen."""
+
+
+class QuestionaryPrompter:
+    """Asks on the terminal with questionary; Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self) -> None:
+        self.console = make_console()
+
+    def _require_terminal(self) -> None:
+        if not sys.stdin.isatty():
+            raise InteractiveRequired()
+
+    def ask(self, spec: PromptSpec) -> Any:
+        """Draw the widget for `spec` and wait for the answer."""
+        import questionary
+
+        self._require_terminal()
+        if spec.help:
+            self.console.print(Text(f"  Why we ask: {spec.help}", style="dim"))
+        if spec.widget == "text" and spec.multiline:
+            # The message on its own line, so the typing area gets the full width.
+            heading = Text("? ", style="bold green")
+            heading.append(spec.message, style="bold")
+            heading.append(f"  {spec.instruction}", style="dim")
+            self.console.print(heading)
+            question = questionary.text(
+                "",
+                qmark="›",
+                default=spec.text_default(),
+                multiline=True,
+                validate=lambda raw: spec.text_error(raw) or True,
+            )
+        elif spec.widget == "text":
+            question = questionary.text(
+                spec.message,
+                default=spec.text_default(),
+                instruction=spec.instruction,
+                validate=lambda raw: spec.text_error(raw) or True,
+            )
+        elif spec.widget == "select":
+            default = spec.default if any(o.value == spec.default for o in spec.options) else None
+            question = questionary.select(
+                spec.message,
+                choices=[_choice(questionary, o) for o in spec.options],
+                default=default,
+                show_description=True,
+            )
+        elif spec.widget == "checkbox":
+            chosen = set(spec.default or [])
+            question = questionary.checkbox(
+                spec.message,
+                choices=[_choice(questionary, o, checked=o.value in chosen) for o in spec.options],
+                instruction=spec.instruction,
+                validate=lambda values: (spec.check(values) if values else None) or True,
+            )
+        else:
+            question = questionary.confirm(
+                spec.message, default=bool(spec.default) if spec.default is not None else False
+            )
+        return question.unsafe_ask()
+
+    def choose(self, message: str, options: Sequence[Option], default: Any = None) -> Any:
+        """A select menu."""
+        import questionary
+
+        self._require_terminal()
+        return questionary.select(
+            message, choices=[_choice(questionary, o) for o in options], default=default
+        ).unsafe_ask()
+
+    def show(self, item: RenderableType) -> None:
+        """Print with rich (NO_COLOR respected)."""
+        self.console.print(item)
+
+
+def _choice(questionary: Any, option: Option, checked: bool = False) -> Any:
+    return questionary.Choice(
+        option.label, value=option.value, checked=checked, description=option.description or None
+    )
+
+
+def _state(slots: list[Slot]) -> str:
+    """done / partly done (n of m) / not started, for one section's slots."""
+    shown = [s for s in slots if s.visible and s.question.type != "repeat"]
+    required = [s for s in shown if s.question.required]
+    answered = [s for s in shown if s.answered]
+    if not answered:
+        return "not started"
+    missing = [s for s in required if not s.answered]
+    if not missing:
+        return "done"
+    return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
+
+
+def score_line(card: Scorecard) -> str:
+    """One line for the menu: the live score."""
+    if card.score is None:
+        return f"Incomplete: {len(card.gaps)} required answers missing"
+    assert card.band is not None
+    return f"Score so far {card.score:g} / 100 · {card.band.label}"
+
+
+class Interview:
+    """One analyst filling in or revising one review, saved after every answer."""
+
+    def __init__(self, rubric: Rubric, review: Review, path: Path, prompter: Prompter) -> None:
+        self.rubric = rubric
+        self.review = review
+        self.path = path
+        self.prompter = prompter
+        self._item_seen: str | None = None
+
+    # --- saving and scoring ---------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the review atomically."""
+        save_review(self.review, self.path)
+
+    def scorecard(self) -> Scorecard:
+        """The live score: the same function `esj-review score` calls."""
+        return score(self.rubric, self.review)
+
+    # --- asking ---------------------------------------------------------------------------
+
+    def ask_slot(self, slot: Slot) -> None:
+        """Ask one question, store the answer, keep hidden answers aside, save."""
+        if slot.parent is not None and slot.item != self._item_seen:
+            self._item_seen = slot.item
+            self.prompter.show(self._item_heading(slot))
+        spec = spec_for(self.rubric, slot.question, slot.path, slot.value, self.review.enabled)
+        raw = self.prompter.ask(spec)
+        value = answer_from(spec, raw)
+        problem = None if value is None else spec.check(value)
+        if problem:  # a prompter that validates will never get here
+            self.prompter.show(Text(f"  Not saved: {problem}", style="red"))
+            return
+        set_value(self.review, slot.path, value)
+        moved, restored = tidy_hidden(self.rubric, self.review)
+        for path in moved:
+            self.prompter.show(
+                Text(f"  Kept aside, not scored (now hidden): {self._prompt(path)}", style="dim")
+            )
+        for path in restored:
+            self.prompter.show(Text(f"  Brought back your earlier answer: {self._prompt(path)}"))
+        self.save()
+
+    def _prompt(self, path: str) -> str:
+        slot = next((s for s in self.review.slots(self.rubric) if s.path == path), None)
+        return slot.question.prompt if slot else path
+
+    def _item_heading(self, slot: Slot) -> Text:
+        assert slot.parent is not None
+        over = self.rubric.question(slot.parent.over or "")
+        chosen = answer_at(self.review, slot.parent.over or "")
+        chosen = chosen if isinstance(chosen, list) else []
+        labels = (
+            {c.id: c.label for c in self.rubric.choices_for(over, self.review.enabled)}
+            if (over)
+            else {}
+        )
+        n = chosen.index(slot.item) + 1 if slot.item in chosen else 0
+        return Text(f"\n{n} of {len(chosen)}: {labels.get(slot.item or '', slot.item)}", "bold")
+
+    def ask_section(self, section: Section, *, only_missing: bool) -> None:
+        """Ask a section's shown questions in order (only the unanswered ones, if asked so)."""
+        self.prompter.show(Text(f"\n{section.title}", style="bold underline"))
+        if section.description:
+            self.prompter.show(Text(section.description, style="dim"))
+        asked: set[str] = set()
+        self._item_seen = None
+        while True:
+            slot = next(
+                (
+                    s
+                    for s in self.review.slots(self.rubric)
+                    if s.section.id == section.id
+                    and s.visible
+                    and s.question.type != "repeat"
+                    and s.path not in asked
+                    and not (only_missing and s.answered)
+                ),
+                None,
+            )
+            if slot is None:
+                return
+            asked.add(slot.path)
+            self.ask_slot(slot)
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def section_states(self) -> dict[str, str]:
+        """Each section's state, for the menu."""
+        slots = self.review.slots(self.rubric)
+        return {
+            s.id: _state([x for x in slots if x.section.id == s.id]) for s in self.rubric.sections
+        }
+
+    def menu(self) -> Scorecard:
+        """The section menu, until the analyst finishes or quits; returns the final scorecard."""
+        while True:
+            states = self.section_states()
+            options = [
+                Option(f"{n}. {s.title} · {states[s.id]}", ("section", s.id))
+                for n, s in enumerate(self.rubric.sections, 1)
+            ]
+            options += [
+                Option("Change one answer…", ("change", "")),
+                Option("Review every answer and the score", ("review", "")),
+                Option("Save and quit (resume later)", ("quit", "")),
+            ]
+            pending = next((s.id for s in self.rubric.sections if states[s.id] != "done"), None)
+            default = ("section", pending) if pending else ("review", "")
+            message = f"Sections · {score_line(self.scorecard())}"
+            action, target = self.prompter.choose(message, options, default)
+            if action == "section":
+                section = next(s for s in self.rubric.sections if s.id == target)
+                self.ask_section(section, only_missing=states[target] != "done")
+            elif action == "change":
+                self.change_one()
+            elif action == "review":
+                self.prompter.show(self.review_screen())
+                done = self.prompter.choose(
+                    "Finished?",
+                    [Option("Finish", True), Option("Back to the sections", False)],
+                    True,
+                )
+                if done:
+                    return self.scorecard()
+            else:
+                return self.scorecard()
+
+    def change_one(self) -> None:
+        """Pick any shown question and answer it again."""
+        slots = [
+            s for s in self.review.slots(self.rubric) if s.visible and s.question.type != "repeat"
+        ]
+        options = [Option(self._slot_label(s), s.path) for s in slots]
+        options.append(Option("Back", None))
+        path = self.prompter.choose("Which answer?", options, None)
+        slot = next((s for s in slots if s.path == path), None)
+        if slot is not None:
+            self._item_seen = None
+            self.ask_slot(slot)
+
+    def _slot_label(self, slot: Slot) -> str:
+        item = f" [{slot.item}]" if slot.item else ""
+        mark = "" if slot.answered else "  (unanswered)"
+        return f"{slot.section.title}{item}: {slot.question.prompt}{mark}"
+
+    def review_screen(self) -> RenderableType:
+        """Every answer, section by section, then the live scorecard."""
+        from rich.console import Group
+
+        parts: list[RenderableType] = []
+        for section in self.rubric.sections:
+            table = Table.grid(padding=(0, 2))
+            table.title = section.title
+            table.title_justify = "left"
+            table.title_style = "bold"
+            table.add_column(ratio=1)
+            table.add_column(ratio=1)
+            for slot in self.review.slots(self.rubric):
+                if slot.section.id != section.id or not slot.visible:
+                    continue
+                if slot.question.type == "repeat":
+                    continue
+                prompt = slot.question.prompt + (f" [{slot.item}]" if slot.item else "")
+                table.add_row(Text(prompt), self._answer_text(slot))
+            parts.append(table)
+        hidden = self.scorecard().hidden_answers
+        if self.review.set_aside or hidden:
+            parts.append(
+                Text(
+                    "Answers kept aside because their question is hidden: "
+                    + ", ".join(hidden or ["(see set_aside in the file)"]),
+                    "dim",
+                )
+            )
+        parts.append(scorecard_view(self.scorecard(), self.rubric))
+        return Group(*parts)
+
+    def _answer_text(self, slot: Slot) -> Text:
+        if not slot.answered:
+            return Text("gap" if slot.question.required else "-", style="yellow")
+        value = slot.value
+        choices = {
+            c.id: c.label for c in self.rubric.choices_for(slot.question, self.review.enabled)
+        }
+        if isinstance(value, list):
+            return Text(", ".join(str(choices.get(v, v)) for v in value))
+        if isinstance(value, bool):
+            return Text("yes" if value else "no")
+        text = choices.get(value, str(value)) if isinstance(value, str) else f"{value:g}"
+        return Text(text if len(text) < 200 else text[:199] + "…")
+
+
+# --- starting an interview --------------------------------------------------------------------
+
+
+def ask_proposal(
+    rubric: Rubric,
+    known: dict[str, Any],
+    prompter: Prompter,
+    keys: tuple[str, ...] = ("id", "title", "kind", "department"),
+    store: Any = None,
+) -> dict[str, Any]:
+    """Ask the proposal fields in `keys` that are missing from `known`; `store` saves each."""
+    fields = dict(known)
+    kinds = tuple(Option(c.label, c.id) for c in rubric.proposal_kinds)
+
+    def must(label: str, limit: int) -> Any:
+        return lambda value: (
+            None if 0 < len(str(value).strip()) <= limit else f"{label}: 1 to {limit} characters"
+        )
+
+    specs = [
+        PromptSpec(
+            "proposal.id",
+            "text",
+            "Proposal id (used in file names and page headers)",
+            help="A short id, like DOT-2027-014.",
+            required=True,
+            check=must("id", 80),
+            convert=str.strip,
+            instruction="(for example DOT-2027-014)",
+        ),
+        PromptSpec(
+            "proposal.title",
+            "text",
+            "Proposal title",
+            required=True,
+            check=must("title", 300),
+            convert=str.strip,
+        ),
+        PromptSpec(
+            "proposal.kind", "select", "What kind of proposal is it?", options=kinds, required=True
+        ),
+        PromptSpec(
+            "proposal.department",
+            "text",
+            "Department or office (optional)",
+            convert=str.strip,
+            check=must("department", 200),
+        ),
+    ]
+    for spec in specs:
+        key = spec.path.split(".")[1]
+        if key not in keys or fields.get(key):
+            continue
+        while True:
+            value = answer_from(spec, prompter.ask(spec))
+            if value is not None or not spec.required:
+                break
+            prompter.show(Text("  This one is needed to save the review.", style="yellow"))
+        if value is not None:
+            fields[key] = value
+            if store is not None:
+                store(key, value)
+    return fields
+
+
+def ask_optional_items(rubric: Rubric, prompter: Prompter) -> list[str]:
+    """Offer the rubric's optional items (for King County: digital equity)."""
+    enabled = []
+    for item in rubric.optional_items():
+        note = f" {item.note}" if item.note else ""
+        spec = PromptSpec(
+            f"rubric.enable.{item.id}",
+            "confirm",
+            f"Include '{item.label}' (optional, off by default)?",
+            help=f"{item.description}{note}",
+            default=False,
+        )
+        if prompter.ask(spec) is True:
+            enabled.append(item.id)
+    return enabled
+
+
+def start_review(
+    rubric: Rubric,
+    prompter: Prompter,
+    proposal: dict[str, Any],
+    answers: dict[str, Any],
+    enable: list[str] | None,
+) -> Review:
+    """A new review from the proposal's id and title (asked for when missing)."""
+    fields = ask_proposal(rubric, proposal, prompter, keys=("id", "title"))
+    review = Review(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, enable=enable or []),
+        proposal=Proposal(**fields),
+        answers=answers,
+    )
+    tidy_hidden(rubric, review)
+    return review
+
+
+def finish_proposal(interview: Interview, ask_enable: bool) -> None:
+    """Ask the remaining proposal fields and the optional rubric items, saving each."""
+
+    def store(key: str, value: Any) -> None:
+        setattr(interview.review.proposal, key, value)
+        interview.save()
+
+    known = interview.review.proposal.model_dump()
+    ask_proposal(interview.rubric, known, interview.prompter, ("kind", "department"), store)
+    if ask_enable and interview.rubric.optional_items():
+        interview.review.rubric.enable = ask_optional_items(interview.rubric, interview.prompter)
+        tidy_hidden(interview.rubric, interview.review)
+        interview.save()
+
+
+def first_missing(interview: Interview) -> Section | None:
+    """The first section that still has unanswered required questions."""
+    states = interview.section_states()
+    return next((s for s in interview.rubric.sections if states[s.id] != "done"), None)
+
+
+def find_slot(interview: Interview, path: str) -> Slot:
+    """The shown question at `path`; a clear error when it is unknown or hidden."""
+    for slot in interview.review.slots(interview.rubric):
+        if slot.path == path and slot.question.type != "repeat":
+            if not slot.visible:
+                cond = slot.question.when or slot.section.when
+                why = f" (shown only when {describe(cond)})" if cond else ""
+                raise UsageError(f"question {path!r} is not shown for this review{why}")
+            return slot
+    raise UsageError(
+        f"no question {path!r} in rubric {interview.rubric.id}; "
+        "repeated questions look like determinant_impacts.housing.direction"
+    )
+
+
+__all__ = ["MISSING", "SKIP", "Interview", "QuestionaryPrompter", "start_review"]

@@ -1,0 +1,179 @@
+"""The interview commands' work: new, resume and edit, with saving on Ctrl-C and on EOF.
+
+No questionary here: the CLI passes in the prompter.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.text import Text
+
+from esj_review.errors import InputFileError, Problem, UsageError, ValidationFailed
+from esj_review.files import load_data, safe_filename
+from esj_review.interview import (
+    InteractiveRequired,
+    Interrupted,
+    Interview,
+    Prompter,
+    find_slot,
+    finish_proposal,
+    first_missing,
+    start_review,
+)
+from esj_review.review import Review, check_review, load_review, parse_review, rubric_for
+from esj_review.rubric import Rubric, load_rubric
+from esj_review.scoring import Scorecard
+
+T = TypeVar("T")
+
+
+def guarded(interview: Interview, work: Callable[[], T]) -> T:
+    """Run part of an interview; on Ctrl-C or end of input, save first, then stop."""
+    try:
+        return work()
+    except KeyboardInterrupt:
+        interview.save()
+        raise Interrupted(
+            f"Interrupted. Your answers are saved in {interview.path}.\n"
+            f"Resume with: esj-review resume {interview.path}"
+        ) from None
+    except EOFError:
+        interview.save()
+        raise InteractiveRequired() from None
+    except InteractiveRequired:
+        interview.save()
+        raise
+
+
+def prefill(
+    path: Path, rubric: Rubric | None
+) -> tuple[Rubric, dict[str, Any], dict[str, Any], list[str] | None, list[Problem]]:
+    """Read an answers file (a review or part of one); drop what does not fit, say why."""
+    data = load_data(path)
+    if not isinstance(data, dict):
+        raise InputFileError(path, "expected a mapping with `proposal` and `answers`")
+    ref = _mapping(data.get("rubric"))
+    if rubric is None:
+        rubric = load_rubric(str(ref.get("id") or "king-county-esj"))
+    elif ref.get("id") not in (None, rubric.id):
+        raise InputFileError(
+            path, f"written for rubric {ref.get('id')!r}, not {rubric.id!r}", "rubric.id"
+        )
+    proposal = _mapping(data.get("proposal"))
+    answers = _mapping(data.get("answers"))
+    enable = ref.get("enable") if isinstance(ref.get("enable"), list) else None
+    trial = {
+        "format": "esj-review/1",
+        "rubric": {"id": rubric.id, "version": rubric.version, "enable": enable or []},
+        "proposal": {"id": "x", "title": "x"} | {k: v for k, v in proposal.items() if v},
+        "answers": answers,
+    }
+    review = parse_review(trial, path)
+    problems = [p for p in check_review(rubric, review) if p.severity == "error"]
+    for problem in problems:  # leave out what does not fit; it will be asked
+        parts = problem.path.split(".")
+        if parts[0] == "answers" and len(parts) > 1:
+            _drop_path(review.answers, parts[1:])
+        elif parts[0] == "proposal" and len(parts) > 1:
+            proposal.pop(parts[1], None)
+    known = {k: v for k, v in proposal.items() if k in {"id", "title", "kind", "department"} and v}
+    return rubric, known, review.answers, enable, problems
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _drop_path(tree: dict[str, Any], parts: list[str]) -> None:
+    node: Any = tree
+    for part in parts[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(parts[-1], None)
+
+
+def default_path(proposal_id: str) -> Path:
+    """`<id>.yaml` in the current folder, never over an existing file."""
+    base = safe_filename(proposal_id)
+    path = Path(f"{base}.yaml")
+    n = 2
+    while path.exists():
+        path = Path(f"{base}-{n}.yaml")
+        n += 1
+    return path
+
+
+def new_review(
+    output: Path | None,
+    rubric_ref: str | None,
+    answers_file: Path | None,
+    prompter: Prompter,
+) -> Interview:
+    """Start a review: pre-filled answers first, then only what is missing is asked."""
+    if output is not None and output.exists():
+        raise UsageError(f"{output} already exists; continue it with: esj-review resume {output}")
+    rubric = load_rubric(rubric_ref) if rubric_ref else None
+    proposal: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    enable: list[str] | None = None
+    if answers_file is not None:
+        rubric, proposal, answers, enable, problems = prefill(answers_file, rubric)
+        for problem in problems:
+            prompter.show(
+                Text(f"Not used, will be asked: {problem.render(answers_file)}", "yellow")
+            )
+    rubric = rubric or load_rubric("king-county-esj")
+    interactive = sys.stdin.isatty()
+    if not interactive and not {"id", "title"} <= proposal.keys():
+        raise InteractiveRequired()
+    review = start_review(rubric, prompter, proposal, answers, enable)
+    interview = Interview(rubric, review, output or default_path(review.proposal.id), prompter)
+    interview.save()
+    prompter.show(Text(f"Saving to {interview.path} after every answer.", style="dim"))
+    if not interactive and first_missing(interview) is None:
+        return interview  # everything was pre-filled: nothing to ask
+    guarded(interview, lambda: finish_proposal(interview, ask_enable=enable is None))
+    guarded(interview, interview.menu)
+    return interview
+
+
+def open_review(path: Path, prompter: Prompter) -> Interview:
+    """An interview on an existing review file, refusing one with errors."""
+    review: Review = load_review(path)
+    rubric = rubric_for(review, path)
+    errors = [p for p in check_review(rubric, review) if p.severity == "error"]
+    if errors:
+        raise ValidationFailed(path, errors)
+    return Interview(rubric, review, path, prompter)
+
+
+def resume_review(path: Path, prompter: Prompter) -> Interview:
+    """Continue a review where it stopped: the section menu, on the first unfinished section."""
+    interview = open_review(path, prompter)
+    guarded(interview, lambda: finish_proposal(interview, ask_enable=False))
+    guarded(interview, interview.menu)
+    return interview
+
+
+def edit_review(
+    path: Path, section: str | None, question: str | None, prompter: Prompter
+) -> tuple[Interview, Scorecard]:
+    """Change one section or one answer (or use the menu); returns the scorecard before."""
+    interview = open_review(path, prompter)
+    before = interview.scorecard()
+    if question:
+        slot = find_slot(interview, question)
+        guarded(interview, lambda: interview.ask_slot(slot))
+    elif section:
+        found = next((s for s in interview.rubric.sections if s.id == section), None)
+        if found is None:
+            ids = ", ".join(s.id for s in interview.rubric.sections)
+            raise UsageError(f"no section {section!r}; sections: {ids}")
+        guarded(interview, lambda: interview.ask_section(found, only_missing=False))
+    else:
+        guarded(interview, interview.menu)
+    return interview, before
