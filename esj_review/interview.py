@@ -16,15 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from esj_review.answers import Slot
-from esj_review.conditions import MISSING, describe
 from esj_review.display import make_console, scorecard_view
 from esj_review.errors import EsjError, ExitCode, UsageError
-from esj_review.prompts import SKIP, Option, PromptSpec, answer_from, spec_for
+from esj_review.prompts import Option, PromptSpec, answer_from, spec_for
 from esj_review.review import (
-    Proposal,
     Review,
-    RubricRef,
     answer_at,
+    aside_paths,
     save_review,
     set_value,
     tidy_hidden,
@@ -174,6 +172,7 @@ class Interview:
         self.path = path
         self.prompter = prompter
         self._item_seen: str | None = None
+        self._last_section: str | None = None
 
     # --- saving and scoring ---------------------------------------------------------------
 
@@ -273,13 +272,14 @@ class Interview:
                 Option("Review every answer and the score", ("review", "")),
                 Option("Save and quit (resume later)", ("quit", "")),
             ]
-            pending = next((s.id for s in self.rubric.sections if states[s.id] != "done"), None)
+            pending = self._next_pending(states)
             default = ("section", pending) if pending else ("review", "")
             message = f"Sections · {score_line(self.scorecard())}"
             action, target = self.prompter.choose(message, options, default)
             if action == "section":
                 section = next(s for s in self.rubric.sections if s.id == target)
                 self.ask_section(section, only_missing=states[target] != "done")
+                self._last_section = target
             elif action == "change":
                 self.change_one()
             elif action == "review":
@@ -294,6 +294,26 @@ class Interview:
             else:
                 return self.scorecard()
 
+    def _next_pending(self, states: dict[str, str]) -> str | None:
+        """The first unfinished section after the one last visited (so a skip moves on)."""
+        ids = [s.id for s in self.rubric.sections]
+        start = ids.index(self._last_section) + 1 if self._last_section in ids else 0
+        order = ids[start:] + ids[:start]
+        return next((i for i in order if states[i] != "done"), None)
+
+    def ask_with_followups(self, slot: Slot) -> None:
+        """Ask one question, then any question its answer newly brought into view."""
+        before = {s.path for s in self.review.slots(self.rubric) if s.visible}
+        self.ask_slot(slot)
+        for new in self.review.slots(self.rubric):
+            if (
+                new.visible
+                and new.path not in before
+                and not new.answered
+                and new.question.type != "repeat"
+            ):
+                self.ask_slot(new)
+
     def change_one(self) -> None:
         """Pick any shown question and answer it again."""
         slots = [
@@ -305,7 +325,7 @@ class Interview:
         slot = next((s for s in slots if s.path == path), None)
         if slot is not None:
             self._item_seen = None
-            self.ask_slot(slot)
+            self.ask_with_followups(slot)
 
     def _slot_label(self, slot: Slot) -> str:
         item = f" [{slot.item}]" if slot.item else ""
@@ -332,14 +352,10 @@ class Interview:
                 prompt = slot.question.prompt + (f" [{slot.item}]" if slot.item else "")
                 table.add_row(Text(prompt), self._answer_text(slot))
             parts.append(table)
-        hidden = self.scorecard().hidden_answers
-        if self.review.set_aside or hidden:
+        aside = aside_paths(self.review)
+        if aside:
             parts.append(
-                Text(
-                    "Answers kept aside because their question is hidden: "
-                    + ", ".join(hidden or ["(see set_aside in the file)"]),
-                    "dim",
-                )
+                Text("Kept aside, not scored (their questions are hidden): " + ", ".join(aside))
             )
         parts.append(scorecard_view(self.scorecard(), self.rubric))
         return Group(*parts)
@@ -357,142 +373,3 @@ class Interview:
             return Text("yes" if value else "no")
         text = choices.get(value, str(value)) if isinstance(value, str) else f"{value:g}"
         return Text(text if len(text) < 200 else text[:199] + "…")
-
-
-# --- starting an interview --------------------------------------------------------------------
-
-
-def ask_proposal(
-    rubric: Rubric,
-    known: dict[str, Any],
-    prompter: Prompter,
-    keys: tuple[str, ...] = ("id", "title", "kind", "department"),
-    store: Any = None,
-) -> dict[str, Any]:
-    """Ask the proposal fields in `keys` that are missing from `known`; `store` saves each."""
-    fields = dict(known)
-    kinds = tuple(Option(c.label, c.id) for c in rubric.proposal_kinds)
-
-    def must(label: str, limit: int) -> Any:
-        return lambda value: (
-            None if 0 < len(str(value).strip()) <= limit else f"{label}: 1 to {limit} characters"
-        )
-
-    specs = [
-        PromptSpec(
-            "proposal.id",
-            "text",
-            "Proposal id (used in file names and page headers)",
-            help="A short id, like DOT-2027-014.",
-            required=True,
-            check=must("id", 80),
-            convert=str.strip,
-            instruction="(for example DOT-2027-014)",
-        ),
-        PromptSpec(
-            "proposal.title",
-            "text",
-            "Proposal title",
-            required=True,
-            check=must("title", 300),
-            convert=str.strip,
-        ),
-        PromptSpec(
-            "proposal.kind", "select", "What kind of proposal is it?", options=kinds, required=True
-        ),
-        PromptSpec(
-            "proposal.department",
-            "text",
-            "Department or office (optional)",
-            convert=str.strip,
-            check=must("department", 200),
-        ),
-    ]
-    for spec in specs:
-        key = spec.path.split(".")[1]
-        if key not in keys or fields.get(key):
-            continue
-        while True:
-            value = answer_from(spec, prompter.ask(spec))
-            if value is not None or not spec.required:
-                break
-            prompter.show(Text("  This one is needed to save the review.", style="yellow"))
-        if value is not None:
-            fields[key] = value
-            if store is not None:
-                store(key, value)
-    return fields
-
-
-def ask_optional_items(rubric: Rubric, prompter: Prompter) -> list[str]:
-    """Offer the rubric's optional items (for King County: digital equity)."""
-    enabled = []
-    for item in rubric.optional_items():
-        note = f" {item.note}" if item.note else ""
-        spec = PromptSpec(
-            f"rubric.enable.{item.id}",
-            "confirm",
-            f"Include '{item.label}' (optional, off by default)?",
-            help=f"{item.description}{note}",
-            default=False,
-        )
-        if prompter.ask(spec) is True:
-            enabled.append(item.id)
-    return enabled
-
-
-def start_review(
-    rubric: Rubric,
-    prompter: Prompter,
-    proposal: dict[str, Any],
-    answers: dict[str, Any],
-    enable: list[str] | None,
-) -> Review:
-    """A new review from the proposal's id and title (asked for when missing)."""
-    fields = ask_proposal(rubric, proposal, prompter, keys=("id", "title"))
-    review = Review(
-        rubric=RubricRef(id=rubric.id, version=rubric.version, enable=enable or []),
-        proposal=Proposal(**fields),
-        answers=answers,
-    )
-    tidy_hidden(rubric, review)
-    return review
-
-
-def finish_proposal(interview: Interview, ask_enable: bool) -> None:
-    """Ask the remaining proposal fields and the optional rubric items, saving each."""
-
-    def store(key: str, value: Any) -> None:
-        setattr(interview.review.proposal, key, value)
-        interview.save()
-
-    known = interview.review.proposal.model_dump()
-    ask_proposal(interview.rubric, known, interview.prompter, ("kind", "department"), store)
-    if ask_enable and interview.rubric.optional_items():
-        interview.review.rubric.enable = ask_optional_items(interview.rubric, interview.prompter)
-        tidy_hidden(interview.rubric, interview.review)
-        interview.save()
-
-
-def first_missing(interview: Interview) -> Section | None:
-    """The first section that still has unanswered required questions."""
-    states = interview.section_states()
-    return next((s for s in interview.rubric.sections if states[s.id] != "done"), None)
-
-
-def find_slot(interview: Interview, path: str) -> Slot:
-    """The shown question at `path`; a clear error when it is unknown or hidden."""
-    for slot in interview.review.slots(interview.rubric):
-        if slot.path == path and slot.question.type != "repeat":
-            if not slot.visible:
-                cond = slot.question.when or slot.section.when
-                why = f" (shown only when {describe(cond)})" if cond else ""
-                raise UsageError(f"question {path!r} is not shown for this review{why}")
-            return slot
-    raise UsageError(
-        f"no question {path!r} in rubric {interview.rubric.id}; "
-        "repeated questions look like determinant_impacts.housing.direction"
-    )
-
-
-__all__ = ["MISSING", "SKIP", "Interview", "QuestionaryPrompter", "start_review"]

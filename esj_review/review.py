@@ -112,7 +112,9 @@ def migrate(data: dict[str, Any], source: Path | str) -> dict[str, Any]:
 
 
 def _normalise(value: Any) -> Any:
-    """YAML turns 2027-01-31 into a date; reviews keep dates as ISO text."""
+    """Dates as ISO text, and text without the trailing newline a YAML block adds."""
+    if isinstance(value, str):
+        return value.rstrip()
     if isinstance(value, dt.date):
         return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, dict):
@@ -374,6 +376,22 @@ def set_value(review: Review, path: str, value: Any) -> None:
 def answer_at(review: Review, path: str) -> Any:
     """The current answer at `path`, or MISSING."""
     return _get(review.answers, path.split("."))
+
+
+def aside_paths(review: Review) -> list[str]:
+    """Dotted paths of every answer kept aside because its question is hidden."""
+    found: list[str] = []
+
+    def visit(node: Any, prefix: str, depth: int) -> None:
+        if isinstance(node, dict) and depth < 3 and node:
+            for key, value in node.items():
+                visit(value, f"{prefix}.{key}" if prefix else key, depth + 1)
+        else:
+            found.append(prefix)
+
+    for key, value in review.set_aside.items():
+        visit(value, key, 1)  # only a repeat's answers are mappings: walk to their leaves
+    return found
 
 
 def tidy_hidden(rubric: Rubric, review: Review) -> tuple[list[str], list[str]]:

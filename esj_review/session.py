@@ -12,23 +12,159 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 
+from esj_review.answers import Slot
+from esj_review.conditions import describe
 from esj_review.errors import InputFileError, Problem, UsageError, ValidationFailed
 from esj_review.files import load_data, safe_filename
-from esj_review.interview import (
-    InteractiveRequired,
-    Interrupted,
-    Interview,
-    Prompter,
-    find_slot,
-    finish_proposal,
-    first_missing,
-    start_review,
+from esj_review.interview import InteractiveRequired, Interrupted, Interview, Prompter
+from esj_review.prompts import Option, PromptSpec, answer_from
+from esj_review.review import (
+    Proposal,
+    Review,
+    RubricRef,
+    check_review,
+    load_review,
+    parse_review,
+    rubric_for,
+    tidy_hidden,
 )
-from esj_review.review import Review, check_review, load_review, parse_review, rubric_for
-from esj_review.rubric import Rubric, load_rubric
+from esj_review.rubric import Rubric, Section, load_rubric
 from esj_review.scoring import Scorecard
 
 T = TypeVar("T")
+
+
+def ask_proposal(
+    rubric: Rubric,
+    known: dict[str, Any],
+    prompter: Prompter,
+    keys: tuple[str, ...] = ("id", "title", "kind", "department"),
+    store: Any = None,
+) -> dict[str, Any]:
+    """Ask the proposal fields in `keys` that are missing from `known`; `store` saves each."""
+    fields = dict(known)
+    kinds = tuple(Option(c.label, c.id) for c in rubric.proposal_kinds)
+
+    def must(label: str, limit: int) -> Any:
+        return lambda value: (
+            None if 0 < len(str(value).strip()) <= limit else f"{label}: 1 to {limit} characters"
+        )
+
+    specs = [
+        PromptSpec(
+            "proposal.id",
+            "text",
+            "Proposal id (used in file names and page headers)",
+            help="A short id, like DOT-2027-014.",
+            required=True,
+            check=must("id", 80),
+            convert=str.strip,
+            instruction="(for example DOT-2027-014)",
+        ),
+        PromptSpec(
+            "proposal.title",
+            "text",
+            "Proposal title",
+            required=True,
+            check=must("title", 300),
+            convert=str.strip,
+        ),
+        PromptSpec(
+            "proposal.kind", "select", "What kind of proposal is it?", options=kinds, required=True
+        ),
+        PromptSpec(
+            "proposal.department",
+            "text",
+            "Department or office (optional)",
+            convert=str.strip,
+            check=must("department", 200),
+        ),
+    ]
+    for spec in specs:
+        key = spec.path.split(".")[1]
+        if key not in keys or fields.get(key):
+            continue
+        while True:
+            value = answer_from(spec, prompter.ask(spec))
+            if value is not None or not spec.required:
+                break
+            prompter.show(Text("  This one is needed to save the review.", style="yellow"))
+        if value is not None:
+            fields[key] = value
+            if store is not None:
+                store(key, value)
+    return fields
+
+
+def ask_optional_items(rubric: Rubric, prompter: Prompter) -> list[str]:
+    """Offer the rubric's optional items (for King County: digital equity)."""
+    enabled = []
+    for item in rubric.optional_items():
+        note = f" {item.note}" if item.note else ""
+        spec = PromptSpec(
+            f"rubric.enable.{item.id}",
+            "confirm",
+            f"Include '{item.label}' (optional, off by default)?",
+            help=f"{item.description}{note}",
+            default=False,
+        )
+        if prompter.ask(spec) is True:
+            enabled.append(item.id)
+    return enabled
+
+
+def start_review(
+    rubric: Rubric,
+    prompter: Prompter,
+    proposal: dict[str, Any],
+    answers: dict[str, Any],
+    enable: list[str] | None,
+) -> Review:
+    """A new review from the proposal's id and title (asked for when missing)."""
+    fields = ask_proposal(rubric, proposal, prompter, keys=("id", "title"))
+    review = Review(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, enable=enable or []),
+        proposal=Proposal(**fields),
+        answers=answers,
+    )
+    tidy_hidden(rubric, review)
+    return review
+
+
+def finish_proposal(interview: Interview, ask_enable: bool) -> None:
+    """Ask the remaining proposal fields and the optional rubric items, saving each."""
+
+    def store(key: str, value: Any) -> None:
+        setattr(interview.review.proposal, key, value)
+        interview.save()
+
+    known = interview.review.proposal.model_dump()
+    ask_proposal(interview.rubric, known, interview.prompter, ("kind", "department"), store)
+    if ask_enable and interview.rubric.optional_items():
+        interview.review.rubric.enable = ask_optional_items(interview.rubric, interview.prompter)
+        tidy_hidden(interview.rubric, interview.review)
+        interview.save()
+
+
+def first_missing(interview: Interview) -> Section | None:
+    """The first section that still has unanswered required questions."""
+    states = interview.section_states()
+    return next((s for s in interview.rubric.sections if states[s.id] != "done"), None)
+
+
+def find_slot(interview: Interview, path: str) -> Slot:
+    """The shown question at `path`; a clear error when it is unknown or hidden."""
+    for slot in interview.review.slots(interview.rubric):
+        if slot.path == path and slot.question.type != "repeat":
+            if not slot.visible:
+                cond = slot.question.when or slot.section.when
+                why = f" (shown only when {describe(cond)})" if cond else ""
+                raise UsageError(f"question {path!r} is not shown for this review{why}")
+            return slot
+    raise UsageError(
+        f"no question {path!r} in rubric {interview.rubric.id}; "
+        "repeated questions look like determinant_impacts.housing.direction"
+    )
 
 
 def guarded(interview: Interview, work: Callable[[], T]) -> T:
@@ -65,7 +201,10 @@ def prefill(
         )
     proposal = _mapping(data.get("proposal"))
     answers = _mapping(data.get("answers"))
-    enable = ref.get("enable") if isinstance(ref.get("enable"), list) else None
+    # a file that names its rubric has decided its optional items; otherwise they are asked
+    enable = ref.get("enable") or [] if ref else None
+    if not isinstance(enable, list | None):
+        raise InputFileError(path, "expected a list of optional item ids", "rubric.enable")
     trial = {
         "format": "esj-review/1",
         "rubric": {"id": rubric.id, "version": rubric.version, "enable": enable or []},
@@ -167,7 +306,7 @@ def edit_review(
     before = interview.scorecard()
     if question:
         slot = find_slot(interview, question)
-        guarded(interview, lambda: interview.ask_slot(slot))
+        guarded(interview, lambda: interview.ask_with_followups(slot))
     elif section:
         found = next((s for s in interview.rubric.sections if s.id == section), None)
         if found is None:

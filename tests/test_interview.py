@@ -1,0 +1,256 @@
+"""Layer 2: the whole interview with the terminal replaced by scripted answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from esj_review.cli import app
+from esj_review.errors import ExitCode
+from esj_review.interview import InteractiveRequired, Interrupted
+from esj_review.review import load_review
+from esj_review.rubric import Rubric
+from esj_review.scoring import score
+from esj_review.session import edit_review, new_review, resume_review
+from tests.conftest import EXAMPLES
+from tests.scripted import Scripted, flatten
+
+TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
+PROPOSAL = {
+    "proposal.id": "EX-TRANSIT-2027-01",
+    "proposal.title": "Expand reduced-fare transit",
+    "proposal.kind": "program",
+    "proposal.department": "Transit Department (example)",
+    "rubric.enable.digital_equity": False,
+}
+
+
+class _TTY:
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interview checks for a terminal; pretend there is one."""
+    monkeypatch.setattr("sys.stdin", _TTY())
+
+
+def transit_answers(transit_data: dict[str, Any]) -> dict[str, Any]:
+    return {**PROPOSAL, **flatten(transit_data["answers"])}
+
+
+def test_a_whole_interview_gives_the_example_review(
+    tmp_path: Path, transit_data: dict[str, Any], kc: Rubric
+) -> None:
+    out = tmp_path / "review.yaml"
+    prompter = Scripted(transit_answers(transit_data), ["default"] * 8 + [True])
+    interview = new_review(out, None, None, prompter)
+    saved = load_review(out)
+    expected = load_review(TRANSIT)
+    assert saved.answers == expected.answers
+    assert saved.proposal.kind == "program"
+    # what the interview showed at the end is what `esj-review score` says of the file
+    card = interview.scorecard()
+    assert card == score(kc, saved)
+    result = CliRunner().invoke(app, ["score", str(out), "--format", "json"])
+    assert json.loads(result.stdout) == json.loads(card.model_dump_json())
+    assert "Advances equity" in prompter.screen
+    # every menu showed the live score
+    assert prompter.menus[0].startswith("Sections · Incomplete:")
+    assert prompter.menus[-2].startswith("Sections · Score so far 91.3 / 100")
+
+
+def test_conditional_questions_follow_the_answers(
+    tmp_path: Path, transit_data: dict[str, Any]
+) -> None:
+    answers = transit_answers(transit_data)
+    prompter = Scripted(answers, ["default"] * 8 + [True])
+    new_review(tmp_path / "a.yaml", None, None, prompter)
+    assert "geography_detail" not in prompter.asked  # countywide: not asked
+    assert "language_access" in prompter.asked  # limited English proficiency is affected
+    assert "determinant_impacts.transportation.burden_size" not in prompter.asked  # a benefit
+    assert "determinant_impacts.county_practices.burden_size" in prompter.asked  # mixed
+
+    answers |= {"geography": "specific_places", "geography_detail": "South county tracts"}
+    answers["populations_affected"] = ["bipoc", "low_income"]
+    prompter = Scripted(answers, ["default"] * 8 + [True])
+    new_review(tmp_path / "b.yaml", None, None, prompter)
+    assert "geography_detail" in prompter.asked
+    assert "language_access" not in prompter.asked
+
+
+def test_every_question_type_is_asked_with_its_widget(
+    tmp_path: Path, transit_data: dict[str, Any]
+) -> None:
+    seen: dict[str, str] = {}
+    prompter = Scripted(transit_answers(transit_data), ["default"] * 8 + [True])
+    original = prompter.ask
+
+    def spy(spec: Any) -> Any:
+        seen.setdefault(spec.widget, spec.path)
+        return original(spec)
+
+    prompter.ask = spy  # type: ignore[method-assign]
+    new_review(tmp_path / "r.yaml", None, None, prompter)
+    assert set(seen) == {"text", "select", "checkbox", "confirm"}
+
+
+def test_menu_jumps_to_any_section_and_back(tmp_path: Path, transit_data: dict[str, Any]) -> None:
+    script = [("section", "learn"), ("section", "proposal"), ("quit", "")]
+    prompter = Scripted(transit_answers(transit_data), script)
+    interview = new_review(tmp_path / "r.yaml", None, None, prompter)
+    learn_first = prompter.asked.index("metrics")
+    assert learn_first < prompter.asked.index("summary")
+    states = interview.section_states()
+    assert states["learn"] == "done" and states["proposal"] == "done"
+    assert states["scope"] == "not started"
+    # quitting keeps everything answered so far
+    saved = load_review(tmp_path / "r.yaml")
+    assert saved.answers["metrics_disaggregated"] is True and saved.answers["fiscal_year"] == 2027
+
+
+def test_skipping_leaves_a_gap_not_a_zero(tmp_path: Path, transit_data: dict[str, Any]) -> None:
+    answers = transit_answers(transit_data)
+    del answers["alternatives"]  # Scripted answers SKIP for a path it has no answer for
+    prompter = Scripted(answers, ["default"] * 7 + [("review", ""), True])
+    interview = new_review(tmp_path / "r.yaml", None, None, prompter)
+    card = interview.scorecard()
+    assert card.score is None and [g.question for g in card.gaps] == ["alternatives"]
+    assert "alternatives" in prompter.screen and "gap" in prompter.screen
+
+
+def test_hidden_answers_are_kept_aside_and_come_back(tmp_path: Path, kc: Rubric) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(TRANSIT.read_text())
+    # specific places: the "which places?" question appears and is answered
+    prompter = Scripted(
+        {"geography": "specific_places", "geography_detail": "Tracts 1-9"},
+        [("change", ""), "geography", ("quit", "")],
+    )
+    resume_review(path, prompter)
+    assert load_review(path).answers["geography_detail"] == "Tracts 1-9"
+    # countywide again: the answer is hidden, so it is kept aside, not lost and not scored
+    interview, _ = edit_review(path, None, "geography", Scripted({"geography": "countywide"}))
+    saved = load_review(path)
+    assert "geography_detail" not in saved.answers
+    assert saved.set_aside == {"geography_detail": "Tracts 1-9"}
+    assert "Kept aside" in interview.prompter.screen  # type: ignore[attr-defined]
+    assert score(kc, saved).score == score(kc, load_review(TRANSIT)).score
+    # and back: the earlier answer returns without being asked again
+    prompter = Scripted({"geography": "unincorporated"})
+    edit_review(path, None, "geography", prompter)
+    assert load_review(path).answers["geography_detail"] == "Tracts 1-9"
+    assert prompter.asked == ["geography"]
+
+
+def test_unticking_a_determinant_keeps_its_block_aside(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(TRANSIT.read_text())
+    touched = ["transportation", "jobs_training", "health_human_services"]
+    edit_review(path, None, "determinants_touched", Scripted({"determinants_touched": touched}))
+    saved = load_review(path)
+    assert "county_practices" not in saved.answers["determinant_impacts"]
+    assert saved.set_aside["determinant_impacts"]["county_practices"]["mitigation_status"] == "full"
+    edit_review(
+        path,
+        None,
+        "determinants_touched",
+        Scripted({"determinants_touched": [*touched, "county_practices"]}),
+    )
+    assert load_review(path).answers == load_review(TRANSIT).answers
+
+
+def test_ctrl_c_saves_and_resume_finishes_with_nothing_lost(
+    tmp_path: Path, transit_data: dict[str, Any]
+) -> None:
+    path = tmp_path / "r.yaml"
+    answers = transit_answers(transit_data)
+    first = Scripted({**answers, "engagement_level": KeyboardInterrupt}, ["default"] * 8)
+    with pytest.raises(Interrupted) as info:
+        new_review(path, None, None, first)
+    assert info.value.exit_code == ExitCode.INTERRUPTED
+    assert f"esj-review resume {path}" in info.value.message
+    partial = load_review(path)
+    assert partial.answers["data_sources"].startswith("Fare payment data")
+    assert "engagement_level" not in partial.answers
+    second = Scripted(answers, ["default"] * 6 + [True])
+    resume_review(path, second)
+    assert "summary" not in second.asked  # answered before the interruption: not asked again
+    assert load_review(path).answers == load_review(TRANSIT).answers
+
+
+def test_end_of_input_saves_and_asks_for_a_terminal(
+    tmp_path: Path, transit_data: dict[str, Any]
+) -> None:
+    path = tmp_path / "r.yaml"
+    answers = {**transit_answers(transit_data), "desired_results": EOFError}
+    with pytest.raises(InteractiveRequired) as info:
+        new_review(path, None, None, Scripted(answers, ["default"]))
+    assert info.value.exit_code == ExitCode.USAGE
+    assert "interactive session required" in info.value.message
+    assert load_review(path).answers["summary"].startswith("Raises the income limit")
+
+
+def test_edit_one_answer_changes_the_score(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(TRANSIT.read_text())
+    interview, before = edit_review(
+        path, None, "engagement_level", Scripted({"engagement_level": "inform"})
+    )
+    after = interview.scorecard()
+    assert before.band is not None and before.band.id == "advances"
+    assert after.band is not None and after.band.id == "promising"
+    assert "inform_only" in {f.id for f in after.flags}
+    assert load_review(path).answers["engagement_level"] == "inform"
+
+
+def test_edit_refuses_hidden_or_unknown_questions(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(TRANSIT.read_text())
+    with pytest.raises(Exception, match="not shown for this review"):
+        edit_review(path, None, "geography_detail", Scripted({}))
+    with pytest.raises(Exception, match="no question 'colour'"):
+        edit_review(path, None, "colour", Scripted({}))
+    with pytest.raises(Exception, match="no section 'nope'"):
+        edit_review(path, "nope", None, Scripted({}))
+
+
+def test_answers_file_prefills_and_only_the_rest_is_asked(tmp_path: Path) -> None:
+    prefill = tmp_path / "prefill.yaml"
+    text = TRANSIT.read_text().replace("  metrics_disaggregated: true\n", "")
+    prefill.write_text(text.replace("geography: countywide", "geography: moon"))
+    prompter = Scripted(
+        {"geography": "countywide", "metrics_disaggregated": True},
+        ["default", "default", "default", True],
+    )
+    out = tmp_path / "out.yaml"
+    new_review(out, None, prefill, prompter)
+    assert prompter.asked == ["geography", "metrics_disaggregated"]
+    assert (
+        "Not used, will be asked" in prompter.screen and "'moon' is not a choice" in prompter.screen
+    )
+    assert load_review(out).answers == load_review(TRANSIT).answers
+
+
+def test_output_that_exists_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("keep me\n")
+    with pytest.raises(Exception, match="already exists; continue it with"):
+        new_review(path, None, None, Scripted({}))
+    assert path.read_text() == "keep me\n"
+
+
+def test_default_file_name_comes_from_a_safe_proposal_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transit_data: dict[str, Any]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    answers = {**transit_answers(transit_data), "proposal.id": "../../etc/DOT 14"}
+    interview = new_review(None, None, None, Scripted(answers, [("quit", "")]))
+    assert interview.path == Path("etc-DOT-14.yaml") and interview.path.exists()
+    again = new_review(None, None, None, Scripted(answers, [("quit", "")]))
+    assert again.path == Path("etc-DOT-14-2.yaml")
