@@ -283,6 +283,8 @@ def new_review(
 def open_review(path: Path, prompter: Prompter) -> Interview:
     """An interview on an existing review file, refusing one with errors."""
     review: Review = load_review(path)
+    if not sys.stdin.isatty():
+        raise InteractiveRequired()
     rubric = rubric_for(review, path)
     errors = [p for p in check_review(rubric, review) if p.severity == "error"]
     if errors:

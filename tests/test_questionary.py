@@ -1,0 +1,91 @@
+"""Layer 3: the real questionary widgets, driven in-process through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from esj_review.conditions import MISSING
+from esj_review.interview import QuestionaryPrompter
+from esj_review.prompts import SKIP, Option, answer_from, spec_for
+from esj_review.rubric import Rubric
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+ESC_ENTER = "\x1b\r"
+
+
+class _TTY:
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Type keys into the next prompt."""
+    monkeypatch.setattr("sys.stdin", _TTY())
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        yield pipe.send_text
+
+
+def ask(rubric: Rubric, qid: str, current: Any = MISSING) -> Any:
+    question = rubric.question(qid)
+    assert question is not None
+    spec = spec_for(rubric, question, qid, current, frozenset())
+    return answer_from(spec, QuestionaryPrompter().ask(spec))
+
+
+def test_select_with_arrow_keys(keys: Any, kc: Rubric) -> None:
+    keys(DOWN + DOWN + ENTER)
+    assert ask(kc, "engagement_level") == "involve"
+
+
+def test_select_starts_on_the_current_answer(keys: Any, kc: Rubric) -> None:
+    keys(DOWN + ENTER)
+    assert ask(kc, "engagement_level", "collaborate") == "defer"
+
+
+def test_select_can_skip(keys: Any, kc: Rubric) -> None:
+    keys(DOWN * 5 + ENTER)
+    assert ask(kc, "engagement_level") is None
+
+
+def test_checkbox_with_space(keys: Any, kc: Rubric) -> None:
+    keys(" " + DOWN + DOWN + " " + ENTER)
+    assert ask(kc, "populations_affected") == ["bipoc", "immigrants_refugees"]
+
+
+def test_checkbox_keeps_current_ticks(keys: Any, kc: Rubric) -> None:
+    keys(DOWN + " " + ENTER)
+    assert ask(kc, "populations_affected", ["bipoc"]) == ["bipoc", "low_income"]
+
+
+def test_multiline_text_finishes_with_esc_enter(keys: Any, kc: Rubric) -> None:
+    keys("First line" + ENTER + "second line" + ESC_ENTER)
+    assert ask(kc, "summary") == "First line\nsecond line"
+
+
+def test_number_is_validated_at_the_prompt(keys: Any, kc: Rubric) -> None:
+    keys("1999" + ENTER + "\x7f" * 4 + "2027" + ENTER)  # refused, erased, typed again
+    assert ask(kc, "fiscal_year") == 2027
+
+
+def test_date_and_confirm(keys: Any, kc: Rubric) -> None:
+    keys("2028-02-31" + ENTER + "\x7f\x7f" + "29" + ENTER)
+    assert ask(kc, "review_date") == "2028-02-29"
+
+
+def test_confirm_yes(keys: Any, kc: Rubric) -> None:
+    keys("y")
+    assert ask(kc, "community_compensated") is True
+
+
+def test_menu(keys: Any) -> None:
+    keys(DOWN + ENTER)
+    options = [Option("One", 1), Option("Two", 2), Option("Three", SKIP)]
+    assert QuestionaryPrompter().choose("Pick", options, 1) == 2

@@ -1,0 +1,169 @@
+"""Layer 4: the real command in a real terminal (pexpect), as an analyst would use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from esj_review.cli import app
+from esj_review.review import load_review
+from tests.conftest import EXAMPLES
+
+TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
+DOWN, UP, ENTER, ESC_ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x1b\r", "\x03"
+LONG = "An answer long enough to count as a considered narrative for scoring."
+
+
+def spawn(*args: str, cwd: Path) -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "80", "LINES": "24"}
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # pexpect does not answer cursor-position requests
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "esj_review", *args],
+        cwd=str(cwd),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=20,
+    )
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    """Wait for a prompt, then type. A multi-line box is drawn after its heading: wait for it."""
+    child.expect(re.escape(prompt))
+    if keys.endswith(ESC_ENTER):
+        child.expect(re.escape("Esc then Enter"))
+    child.send(keys)
+
+
+def finish(child: pexpect.spawn) -> str:
+    """Take the menu's default (the review screen), finish, and return what was shown."""
+    answer(child, "Sections", ENTER)
+    answer(child, "Finished?", ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return str(child.before)
+
+
+def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
+    child = spawn("new", "gare.yaml", "--rubric", "gare-racial-equity", cwd=tmp_path)
+    answer(child, "Proposal id", "G-7" + ENTER)
+    answer(child, "Proposal title", "Library fines elimination" + ENTER)
+    answer(child, "What kind of proposal", ENTER)
+    answer(child, "Department", "Library" + ENTER)
+    answer(child, "Sections", ENTER)
+    answer(child, "What is the proposal?", "End overdue fines." + ESC_ENTER)
+    answer(child, "desired results", LONG + ESC_ENTER)
+    answer(child, "How clearly", ENTER)
+    answer(child, "Sections", ENTER)
+    answer(child, "What data did you use", LONG + ESC_ENTER)
+    answer(child, "broken down by race", ENTER)
+    answer(child, "Which data are missing", ENTER)  # optional: skipped
+    answer(child, "Sections", ENTER)
+    answer(child, "How far did engagement go?", DOWN * 3 + ENTER)
+    answer(child, "Who was engaged", LONG + ESC_ENTER)
+    answer(child, "Sections", ENTER)
+    answer(child, "racial disparities?", ENTER)
+    answer(child, "Who benefits", LONG + ESC_ENTER)
+    answer(child, "burden on communities of color?", DOWN * 2 + ENTER)  # no: mitigation hidden
+    answer(child, "Sections", ENTER)
+    answer(child, "Is implementation resourced?", ENTER)
+    answer(child, "implementation plan", LONG + ESC_ENTER)
+    answer(child, "Sections", ENTER)
+    answer(child, "How will you measure impact", LONG + ESC_ENTER)
+    answer(child, "How often will results be reported", ENTER)
+    answer(child, "When will the results be reviewed?", "2028-01-31" + ENTER)
+    shown = finish(child)
+    assert "mitigated" not in shown.split("Finished?")[0]  # the hidden question was never asked
+    match = re.search(r"Score ([\d.]+) / 100", shown)
+    assert match, shown
+    result = CliRunner().invoke(app, ["score", str(tmp_path / "gare.yaml"), "--format", "json"])
+    assert json.loads(result.stdout)["score"] == float(match.group(1))
+    assert "Saved: gare.yaml" in shown
+
+
+def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
+    data = yaml.safe_load(TRANSIT.read_text())
+    for key in ("engagement_level", "alternatives", "review_date"):
+        del data["answers"][key]
+    (tmp_path / "prefill.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+
+    child = spawn("new", "r.yaml", "--answers", "prefill.yaml", cwd=tmp_path)
+    answer(child, "Sections", ENTER)
+    child.expect("How far did community engagement go")
+    child.send(CTRL_C)
+    child.expect("Interrupted. Your answers are saved in r.yaml")
+    child.expect("esj-review resume r.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    saved = load_review(tmp_path / "r.yaml")
+    assert saved.answers["summary"].startswith("Raises the income limit")
+    assert "engagement_level" not in saved.answers
+
+    child = spawn("resume", "r.yaml", cwd=tmp_path)
+    answer(child, "Sections", ENTER)
+    answer(child, "How far did community engagement go", DOWN * 3 + ENTER)
+    answer(child, "Sections", ENTER)
+    # a partly done section asks what is still unanswered, optional questions too
+    answer(child, "Which priority populations does this impact reach?", ENTER)
+    answer(
+        child,
+        "What alternatives did you consider",
+        "Free fares for all riders, and a larger discount at the current limit." + ESC_ENTER,
+    )
+    answer(child, "Sections", ENTER)
+    answer(child, "When will the equity impacts be reviewed again?", "2028-03-31" + ENTER)
+    shown = finish(child)
+    assert "Score 91.3 / 100" in shown
+    final = load_review(tmp_path / "r.yaml")
+    expected = load_review(TRANSIT).answers
+    expected["alternatives"] = (
+        "Free fares for all riders, and a larger discount at the current limit."
+    )
+    assert final.answers == expected
+
+
+def test_edit_one_answer_changes_the_score(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(TRANSIT.read_text())
+    child = spawn("edit", "r.yaml", "--question", "engagement_level", cwd=tmp_path)
+    answer(child, "How far did community engagement go", UP * 3 + ENTER)
+    child.expect(r"Score: 91\.3 \(Advances equity\) -> [\d.]+ \(Promising, with gaps to close\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert load_review(tmp_path / "r.yaml").answers["engagement_level"] == "inform"
+
+
+def test_without_a_terminal_it_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["new", str(tmp_path / "r.yaml")])
+    assert result.exit_code == 2
+    assert "interactive session required" in result.stderr
+    assert "--answers" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["resume", "edit"])
+def test_resume_and_edit_without_a_terminal(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text((EXAMPLES / "language-access-expansion.yaml").read_text())
+    before = path.read_text()
+    result = CliRunner().invoke(app, [command, str(path)])
+    assert result.exit_code == 2 and "interactive session required" in result.stderr
+    assert path.read_text() == before
+
+
+def test_complete_answers_need_no_terminal(tmp_path: Path) -> None:
+    out = tmp_path / "r.yaml"
+    result = CliRunner().invoke(app, ["new", str(out), "--answers", str(TRANSIT)])
+    assert result.exit_code == 0, result.stderr
+    assert "Score 91.3 / 100" in result.stdout
+    assert load_review(out).answers == load_review(TRANSIT).answers
