@@ -224,12 +224,22 @@ def _prompter() -> Any:
     return QuestionaryPrompter()
 
 
-def _finished(interview: Any) -> None:
+def _finished(interview: Any, *, full: bool = True) -> None:
+    """The scorecard when the analyst finished; a short note and how to resume otherwise."""
     from esj_review.display import make_console, scorecard_view
+    from esj_review.interview import score_line
 
     console = make_console()
-    console.print(scorecard_view(interview.scorecard(), interview.rubric))
-    console.print(f"Saved: {interview.path}", markup=False, highlight=False)
+    if full:
+        console.print(scorecard_view(interview.scorecard(), interview.rubric))
+        console.print(f"Saved: {interview.path}", markup=False, highlight=False)
+        return
+    console.print(score_line(interview.scorecard()), markup=False, highlight=False)
+    console.print(
+        f"Saved: {interview.path}. Resume with: esj-review resume {interview.path}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
@@ -248,7 +258,8 @@ def new(
     """Start a review: the interview asks each question and saves after every answer."""
     from esj_review.session import new_review
 
-    _finished(new_review(output, rubric, answers, _prompter()))
+    interview = new_review(output, rubric, answers, _prompter())
+    _finished(interview, full=interview.finished or interview.scorecard().complete)
 
 
 @app.command()
@@ -258,7 +269,8 @@ def resume(
     """Continue a review where it stopped, from the section menu."""
     from esj_review.session import resume_review
 
-    _finished(resume_review(review, _prompter()))
+    interview = resume_review(review, _prompter())
+    _finished(interview, full=interview.finished)
 
 
 @app.command()

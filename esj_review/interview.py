@@ -173,6 +173,7 @@ class Interview:
         self.prompter = prompter
         self._item_seen: str | None = None
         self._last_section: str | None = None
+        self.finished = False  # True once the analyst chose Finish on the review screen
 
     # --- saving and scoring ---------------------------------------------------------------
 
@@ -290,6 +291,7 @@ class Interview:
                     True,
                 )
                 if done:
+                    self.finished = True
                     return self.scorecard()
             else:
                 return self.scorecard()
@@ -337,20 +339,24 @@ class Interview:
         from rich.console import Group
 
         parts: list[RenderableType] = []
+        slots = self.review.slots(self.rubric)
         for section in self.rubric.sections:
             table = Table.grid(padding=(0, 2))
-            table.title = section.title
+            table.title = f"\n{section.title}"
             table.title_justify = "left"
-            table.title_style = "bold"
+            table.title_style = "bold underline"
             table.add_column(ratio=1)
             table.add_column(ratio=1)
-            for slot in self.review.slots(self.rubric):
+            item = None
+            for slot in slots:
                 if slot.section.id != section.id or not slot.visible:
                     continue
                 if slot.question.type == "repeat":
                     continue
-                prompt = slot.question.prompt + (f" [{slot.item}]" if slot.item else "")
-                table.add_row(Text(prompt), self._answer_text(slot))
+                if slot.item != item and slot.item is not None:
+                    table.add_row(self._item_heading(slot), Text(""))
+                item = slot.item
+                table.add_row(Text(slot.question.prompt), self._answer_text(slot))
             parts.append(table)
         aside = aside_paths(self.review)
         if aside:
@@ -371,5 +377,10 @@ class Interview:
             return Text(", ".join(str(choices.get(v, v)) for v in value))
         if isinstance(value, bool):
             return Text("yes" if value else "no")
-        text = choices.get(value, str(value)) if isinstance(value, str) else f"{value:g}"
+        if isinstance(value, str):
+            text = choices.get(value, value)
+        elif slot.question.integer:
+            text = str(int(value))
+        else:
+            text = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
         return Text(text if len(text) < 200 else text[:199] + "…")

@@ -105,7 +105,7 @@ def ask_optional_items(rubric: Rubric, prompter: Prompter) -> list[str]:
             f"rubric.enable.{item.id}",
             "confirm",
             f"Include '{item.label}' (optional, off by default)?",
-            help=f"{item.description}{note}",
+            help=f"It can be added as an extra item: {item.description}{note}",
             default=False,
         )
         if prompter.ask(spec) is True:
