@@ -4,9 +4,31 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck pytest bench clean venv
+# What the PDF report needs from Debian: Pango (WeasyPrint's text engine), HarfBuzz's subsetter
+# (fast font subsetting), fontconfig, and Noto fonts for the scripts of the languages served.
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+                fonts-noto-core fonts-noto-cjk
 
-venv: $(STAMP)
+.PHONY: demo test lint typecheck pytest bench clean venv system-deps
+
+venv: system-deps $(STAMP)
+
+system-deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+	  echo "note: not a Debian system; install Pango, HarfBuzz (subset) and Noto fonts yourself; 'esj-review doctor' checks them"; \
+	else \
+	  missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
+	  if [ -n "$$(echo $$missing | tr -d ' ')" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      echo "installing Debian packages: $$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	    else \
+	      echo "error: these Debian packages are missing: $$missing"; \
+	      echo "       install them with: sudo apt-get install -y $$missing"; \
+	      exit 1; \
+	    fi; \
+	  fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -17,7 +39,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 demo: venv
-	$(BIN)/esj-review demo
+	$(BIN)/esj-review demo --output out/reduced-fare-transit.pdf
 
 lint: venv
 	$(BIN)/ruff check esj_review tests bench
@@ -34,6 +56,7 @@ test: lint typecheck pytest
 bench: venv
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

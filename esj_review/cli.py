@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from esj_review import __version__
-from esj_review.errors import EsjError, ExitCode, Problem, ValidationFailed
+from esj_review.errors import EsjError, ExitCode, Problem, UsageError, ValidationFailed
 
 HELP = """Equity impact reviews scored against King County's Equity and Social Justice framework
 (or another rubric), with every point explained.
@@ -204,8 +204,14 @@ def template(
 
 
 @app.command()
-def demo() -> None:
-    """Validate and score the bundled example review, and print its scorecard."""
+def demo(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the example's PDF report.")
+    ] = Path("reduced-fare-transit.pdf"),
+) -> None:
+    """Score the bundled example review, print its scorecard and write its PDF report."""
+    from esj_review.files import atomic_write
+    from esj_review.report.render import render_report
     from esj_review.rubric import data_dir
     from esj_review.scoring import score
 
@@ -213,6 +219,8 @@ def demo() -> None:
     review, rub, _ = _load_checked(example)
     typer.echo(f"Example review: {example.name}", err=True)
     _print_scorecard(score(rub, review), rub, ledger=False, output=None)
+    atomic_write(output, render_report(rub, review, "pdf", "archival"))
+    typer.echo(f"wrote {output} (PDF/A-3b, tagged; the review and scorecard attached)", err=True)
 
 
 # --- the interview ---------------------------------------------------------------------------
@@ -301,6 +309,104 @@ def edit(
         return "incomplete" if card.score is None else f"{card.score:g} ({card.band.label})"
 
     typer.echo(f"Score: {show(before)} -> {show(after)}")
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    json = "json"
+    md = "md"
+
+
+class PdfVariant(StrEnum):
+    archival = "archival"
+    accessible = "accessible"
+    plain = "plain"
+
+
+@app.command()
+def report(
+    review: Annotated[Path, typer.Argument(help="A review file (YAML or JSON).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write (default: beside the review; - for stdout)."
+        ),
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ReportFormat.pdf
+    ),
+    pdf_variant: Annotated[
+        PdfVariant,
+        typer.Option(
+            "--pdf-variant",
+            help="archival: PDF/A-3b, tagged (default); accessible: PDF/UA-1; plain.",
+        ),
+    ] = PdfVariant.archival,
+) -> None:
+    """Write the report: Equity Impact Statement, scorecard, determinants, answers, method."""
+    from esj_review.report.render import FORMATS, render_report
+
+    loaded, rub, warnings = _load_checked(review)
+    for problem in warnings:
+        typer.echo(problem.render(review), err=True)
+    data = render_report(rub, loaded, format.value, pdf_variant.value)
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = output or review.with_suffix(FORMATS[format.value].suffix)
+    from esj_review.files import atomic_write
+
+    atomic_write(target, data)
+    typer.echo(f"wrote {target}", err=True)
+
+
+@app.command()
+def extract(
+    pdf: Annotated[Path, typer.Argument(help="A report PDF written by esj-review.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the review here (default: stdout).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Turn a report PDF back into the review it was made from (from its attachment)."""
+    from esj_review.report.extract import extract_review
+
+    _, text = extract_review(pdf)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists() and not force:
+        raise UsageError(f"{output} already exists; use --force to replace it")
+    from esj_review.files import atomic_write
+
+    atomic_write(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def doctor() -> None:
+    """Check that this machine can write the PDF: WeasyPrint, Pango, harfbuzz-subset, fonts."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from esj_review.display import make_console
+    from esj_review.report.doctor import run_checks
+
+    checks = run_checks()
+    table = Table(title="esj-review doctor", title_justify="left")
+    for name in ("Check", "Status", "Detail", "Fix"):
+        table.add_column(name, overflow="fold")
+    for check in checks:
+        status = Text("ok", "green") if check.ok else Text("MISSING", "bold red")
+        table.add_row(check.name, status, Text(check.detail), Text(check.fix))
+    make_console().print(table)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
 # --- rubric subcommands ----------------------------------------------------------------------

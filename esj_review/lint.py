@@ -53,6 +53,7 @@ def lint_rubric(rubric: Rubric) -> LintReport:
     _check_conditions(rubric, add)
     _check_bands(rubric, add)
     _check_flags(rubric, add)
+    _check_report_fields(rubric, add)
     report.component_max = component_maxima(rubric)
     for comp in rubric.scoring.components:
         if not report.component_max[comp.id].fixed and not report.component_max[comp.id].per_item:
@@ -236,6 +237,34 @@ def _check_flags(rubric: Rubric, add: Any) -> None:
             _check_reachable(rubric, [flag.when], scope, path, add, what="can never be raised")
         if flag.cap is not None and flag.cap not in bands:
             add(Problem(f"{path}.cap", f"unknown band {flag.cap!r}"))
+
+
+def _check_report_fields(rubric: Rubric, add: Any) -> None:
+    fields = rubric.report
+    top = {q.id: q for _, q in rubric.iter_questions()}
+    named = [
+        fields.summary,
+        fields.results,
+        fields.populations,
+        fields.benefits,
+        fields.burdens,
+        fields.mitigation,
+        *fields.facts,
+        *fields.alignment,
+    ]
+    for qid in named:
+        if qid is not None and qid not in top:
+            add(Problem("report", f"names unknown question {qid!r}"))
+    if fields.impacts is None:
+        return
+    rep = top.get(fields.impacts.repeat)
+    if rep is None or rep.type != "repeat":
+        add(Problem("report.impacts.repeat", f"{fields.impacts.repeat!r} is not a repeat question"))
+        return
+    subs = {s.id for s in rep.questions}
+    for name, qid in fields.impacts.model_dump().items():
+        if isinstance(qid, str) and name != "repeat" and qid not in subs:
+            add(Problem(f"report.impacts.{name}", f"{qid!r} is not a question of {rep.id!r}"))
 
 
 def _candidates(rubric: Rubric, qid: str, q: Question | None, mentioned: set[Any]) -> list[Any]:

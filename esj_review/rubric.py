@@ -160,6 +160,37 @@ class Scoring(_Frozen):
     flags: list[FlagRule] = []
 
 
+class ImpactFields(_Frozen):
+    """Which questions of a repeat describe one impact, for the report's statement."""
+
+    repeat: str
+    direction: str
+    benefit_values: list[str] = ["benefit", "mixed"]
+    burden_values: list[str] = ["burden", "mixed"]
+    benefit_size: str | None = None
+    burden_size: str | None = None
+    benefit_reach: str | None = None
+    burden_bearers: str | None = None
+    populations: str | None = None
+    evidence: str | None = None
+    mitigation: str | None = None
+    mitigation_status: str | None = None
+
+
+class ReportFields(_Frozen):
+    """Which questions feed the one-page Equity Impact Statement (all optional)."""
+
+    summary: str | None = None
+    results: str | None = None
+    facts: list[str] = []  # short answers shown under the title (amount, fiscal year, ...)
+    populations: str | None = None
+    benefits: str | None = None  # a narrative question, where impacts are not itemised
+    burdens: str | None = None
+    mitigation: str | None = None
+    impacts: ImpactFields | None = None
+    alignment: list[str] = []  # multiselect questions listed beside the determinants
+
+
 class Rubric(_Frozen):
     """A whole rubric: identity, sources, taxonomies, sections and scoring."""
 
@@ -178,6 +209,7 @@ class Rubric(_Frozen):
     populations: list[TaxonomyItem] = []
     sections: list[Section] = Field(min_length=1)
     scoring: Scoring
+    report: ReportFields = ReportFields()
 
     _hash: str = PrivateAttr(default="")
     _path: Path | None = PrivateAttr(default=None)

@@ -59,11 +59,13 @@ def test_version() -> None:
     assert code == 0 and out.startswith("esj-review ")
 
 
-def test_demo_prints_a_scorecard() -> None:
-    code, out, _ = run("demo")
+def test_demo_prints_a_scorecard_and_writes_the_pdf(tmp_path: Path) -> None:
+    target = tmp_path / "demo.pdf"
+    code, out, err = run("demo", "--output", str(target))
     assert code == 0
     assert "Expand reduced-fare transit" in out
     assert "Advances equity" in out and "Distributional impact" in out
+    assert target.read_bytes().startswith(b"%PDF-") and f"wrote {target}" in err
 
 
 def test_validate_reports_every_file() -> None:

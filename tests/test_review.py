@@ -178,6 +178,7 @@ def test_hidden_answers_are_warnings_not_errors(
 
 def test_save_round_trips_and_keeps_text_readable(tmp_path: Path, kc: Rubric) -> None:
     review = load_review(TRANSIT)
+    review.answers["summary"] = "First line.\nSecond line."
     target = tmp_path / "out" / "review.yaml"
     save_review(review, target)
     text = target.read_text()

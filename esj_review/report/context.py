@@ -1,0 +1,411 @@
+"""What the report says, as plain data: built from the rubric, the review and its scorecard.
+
+Pure: the same inputs and date give the same context. Every renderer (HTML, PDF, Markdown)
+reads this one structure, so the formats cannot tell different stories.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from esj_review import __version__
+from esj_review.answers import Slot
+from esj_review.conditions import MISSING, describe, is_answered
+from esj_review.report.text import lang_of, visible
+from esj_review.review import Review
+from esj_review.rubric import Question, Rubric
+from esj_review.scoring import Scorecard
+
+STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A piece of user text ready for a template: safe characters and a language guess."""
+
+    text: str
+    lang: str | None = None
+
+    @classmethod
+    def of(cls, value: str, limit: int | None = None) -> Shown:
+        """From raw user text."""
+        text = visible(value) if limit is None else visible(value, limit)
+        if limit is not None and len(value) > limit:
+            text = visible(value, limit).split("\n[Shortened")[0].rstrip() + " …"
+        return cls(text, lang_of(value))
+
+
+@dataclass
+class Row:
+    """One question and its answer in the full-answers section."""
+
+    prompt: str
+    answer: list[Shown]
+    gap: bool = False
+    heading: str | None = None  # a repeat item's label, on the first row of the item
+
+
+@dataclass
+class ReportContext:
+    """Everything a report shows."""
+
+    rubric: Rubric
+    review: Review
+    card: Scorecard
+    generated: dt.date
+    tool_version: str
+    title: Shown
+    proposal_id: Shown
+    department: Shown | None
+    kind: str
+    reason: str
+    facts: list[tuple[str, list[Shown]]]
+    summary: Shown | None
+    results: Shown | None
+    by_population: list[dict[str, Any]]
+    benefits_text: Shown | None
+    mitigations: list[dict[str, Any]]
+    determinants: list[dict[str, Any]]
+    alignment: list[dict[str, Any]]
+    sections: list[dict[str, Any]]
+    ledger: list[dict[str, Any]]
+    component_max: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def short_hash(self) -> str:
+        """The first 12 characters of the answers hash, as the footer shows it."""
+        return self.card.answers_hash[:12]
+
+
+def _labels(rubric: Rubric, q: Question, enabled: frozenset[str]) -> dict[str, str]:
+    return {c.id: c.label for c in rubric.choices_for(q, enabled)}
+
+
+def answer_shown(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> list[Shown]:
+    """An answer as the reader should see it: choice labels, yes/no, formatted numbers."""
+    if not is_answered(value):
+        return []
+    labels = _labels(rubric, q, enabled)
+    if isinstance(value, list):
+        return [Shown.of(labels.get(v, str(v))) for v in value]
+    if isinstance(value, bool):
+        return [Shown("Yes" if value else "No")]
+    if isinstance(value, int | float):
+        if q.integer:
+            return [Shown(str(int(value)))]
+        return [Shown(f"{int(value):,}" if float(value).is_integer() else f"{value:,}")]
+    return [Shown.of(labels.get(str(value), str(value)))]
+
+
+def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
+    """One sentence that says why the review got its band."""
+    if card.score is None:
+        n = len(card.gaps)
+        return f"No score yet: {n} required answer{'s are' if n != 1 else ' is'} missing."
+    applicable = [c for c in card.components if c.applicable and c.percent is not None]
+    best = max(applicable, key=lambda c: c.percent or 0)
+    worst = min(applicable, key=lambda c: c.percent or 0)
+    text = (
+        f"Scores {card.score:g} of 100, strongest on {best.label.lower()} ({best.percent:g}%) "
+        f"and weakest on {worst.label.lower()} ({worst.percent:g}%)"
+    )
+    assert card.band is not None and card.uncapped_band is not None
+    if card.band.id != card.uncapped_band.id:
+        capping = [f for f in card.flags if f.cap == card.band.id] or [
+            f for f in card.flags if f.cap
+        ]
+        why = capping[0].message.rstrip(".") if capping else "a flag"
+        text += f"; the points alone would rate it “{card.uncapped_band.label}”, but {why}"
+    return text + "."
+
+
+def build_context(
+    rubric: Rubric, review: Review, card: Scorecard, generated: dt.date
+) -> ReportContext:
+    """Assemble the report's content."""
+    enabled = review.enabled
+    slots = review.slots(rubric)
+    shown = {s.path: s for s in slots if s.visible}
+    fields = rubric.report
+
+    def narrative(qid: str | None, limit: int | None = STATEMENT_LIMIT) -> Shown | None:
+        slot = shown.get(qid or "")
+        if slot is None or not slot.answered:
+            return None
+        return Shown.of(str(slot.value), limit)
+
+    facts = []
+    for qid in fields.facts:
+        slot = shown.get(qid)
+        if slot is not None and slot.answered:
+            value = answer_shown(rubric, slot.question, slot.value, enabled)
+            if slot.question.id == "amount" and value:
+                value = [Shown("$" + value[0].text)]
+            facts.append((_short_prompt(slot.question), value))
+
+    kinds = {c.id: c.label for c in rubric.proposal_kinds}
+    impacts = _impacts(rubric, review, slots)
+    return ReportContext(
+        rubric=rubric,
+        review=review,
+        card=card,
+        generated=generated,
+        tool_version=__version__,
+        title=Shown.of(review.proposal.title),
+        proposal_id=Shown.of(review.proposal.id),
+        department=Shown.of(review.proposal.department) if review.proposal.department else None,
+        kind=kinds.get(review.proposal.kind or "", review.proposal.kind or "Not stated"),
+        reason=reason_sentence(rubric, card),
+        facts=facts,
+        summary=narrative(fields.summary),
+        results=narrative(fields.results),
+        by_population=_by_population(rubric, review, shown, impacts),
+        benefits_text=narrative(fields.benefits),
+        mitigations=_mitigations(rubric, review, impacts, narrative(fields.mitigation)),
+        determinants=_determinants(rubric, review, impacts),
+        alignment=_alignment(rubric, review, shown),
+        sections=_sections(rubric, review, slots),
+        ledger=_ledger(card),
+    )
+
+
+def _short_prompt(q: Question) -> str:
+    return {
+        "fiscal_year": "Fiscal year",
+        "amount": "Amount",
+        "decision_date": "Decision date",
+        "geography": "Where",
+        "geography_detail": "Places",
+    }.get(q.id, q.prompt.rstrip("?"))
+
+
+def _impacts(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
+    """One entry per shown repeat item: its label and answers by sub-question id."""
+    spec = rubric.report.impacts
+    if spec is None:
+        return []
+    rep = rubric.question(spec.repeat)
+    over = rubric.question(rep.over or "") if rep else None
+    labels = _labels(rubric, over, review.enabled) if over else {}
+    items: dict[str, dict[str, Any]] = {}
+    for slot in slots:
+        if slot.parent is None or slot.parent.id != spec.repeat or slot.item is None:
+            continue
+        if not slot.visible:
+            continue
+        entry = items.setdefault(
+            slot.item,
+            {
+                "id": slot.item,
+                "label": labels.get(slot.item, slot.item),
+                "answers": {},
+                "questions": {},
+            },
+        )
+        entry["answers"][slot.question.id] = slot.value
+        entry["questions"][slot.question.id] = slot.question
+    for entry in items.values():
+        entry["direction"] = entry["answers"].get(spec.direction, MISSING)
+        entry["benefit"] = entry["direction"] in spec.benefit_values
+        entry["burden"] = entry["direction"] in spec.burden_values
+    return list(items.values())
+
+
+def _label_of(
+    rubric: Rubric, entry: dict[str, Any], qid: str | None, enabled: frozenset[str]
+) -> str:
+    if qid is None:
+        return ""
+    value = entry["answers"].get(qid, MISSING)
+    q = entry["questions"].get(qid)
+    if q is None or not is_answered(value):
+        return ""
+    return " ".join(s.text for s in answer_shown(rubric, q, value, enabled))
+
+
+def _by_population(
+    rubric: Rubric, review: Review, shown: dict[str, Slot], impacts: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Benefits and burdens by priority population, from the impacts each one was named in."""
+    spec = rubric.report.impacts
+    pops_q = rubric.report.populations
+    named: list[str] = []
+    if pops_q and pops_q in shown and isinstance(shown[pops_q].value, list):
+        named = list(shown[pops_q].value)
+    labels = {p.id: p.label for p in rubric.populations}
+    rows: dict[str, dict[str, Any]] = {
+        pid: {"label": labels.get(pid, pid), "benefits": [], "burdens": []} for pid in named
+    }
+    unspecified: dict[str, Any] = {
+        "label": "Not tied to a named population",
+        "benefits": [],
+        "burdens": [],
+    }
+    for entry in impacts:
+        pops = entry["answers"].get(spec.populations, []) if spec and spec.populations else []
+        targets = (
+            [
+                rows.setdefault(p, {"label": labels.get(p, p), "benefits": [], "burdens": []})
+                for p in pops
+            ]
+            if isinstance(pops, list) and pops
+            else [unspecified]
+        )
+        for row in targets:
+            if entry["benefit"]:
+                row["benefits"].append(entry["label"])
+            if entry["burden"]:
+                row["burdens"].append(entry["label"])
+    result = list(rows.values())
+    if unspecified["benefits"] or unspecified["burdens"]:
+        result.append(unspecified)
+    return result
+
+
+def _mitigations(
+    rubric: Rubric, review: Review, impacts: list[dict[str, Any]], narrative: Shown | None
+) -> list[dict[str, Any]]:
+    """Each burden with its mitigation and how firm it is."""
+    spec = rubric.report.impacts
+    out = []
+    for entry in impacts:
+        if not entry["burden"] or spec is None:
+            continue
+        text = entry["answers"].get(spec.mitigation or "", MISSING)
+        out.append(
+            {
+                "determinant": entry["label"],
+                "text": Shown.of(str(text), STATEMENT_LIMIT // 2) if is_answered(text) else None,
+                "status": _label_of(rubric, entry, spec.mitigation_status, review.enabled),
+            }
+        )
+    if narrative is not None:
+        out.append({"determinant": "", "text": narrative, "status": ""})
+    return out
+
+
+def _determinants(
+    rubric: Rubric, review: Review, impacts: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every determinant in the rubric, with the impact where the proposal touches it."""
+    spec = rubric.report.impacts
+    by_id = {e["id"]: e for e in impacts}
+    rows = []
+    for item in rubric.determinants:
+        if item.optional and item.id not in review.enabled:
+            continue
+        entry = by_id.get(item.id)
+        row: dict[str, Any] = {
+            "label": item.label,
+            "touched": entry is not None,
+            "optional": item.optional,
+        }
+        if entry is not None and spec is not None:
+            enabled = review.enabled
+            row["direction"] = _label_of(rubric, entry, spec.direction, enabled)
+            sizes = [
+                _label_of(rubric, entry, spec.benefit_size, enabled),
+                _label_of(rubric, entry, spec.burden_size, enabled),
+            ]
+            parts = []
+            if sizes[0]:
+                parts.append(f"benefit {sizes[0].lower()}")
+            if sizes[1]:
+                parts.append(f"burden {sizes[1].lower()}")
+            row["size"] = ", ".join(parts)
+            who = [
+                _label_of(rubric, entry, spec.benefit_reach, enabled),
+                _label_of(rubric, entry, spec.burden_bearers, enabled),
+            ]
+            row["who"] = "; ".join(
+                w
+                for w in (
+                    f"gains: {who[0]}" if who[0] else "",
+                    f"bears: {who[1]}" if who[1] else "",
+                )
+                if w
+            )
+            row["populations"] = _label_of(rubric, entry, spec.populations, enabled)
+        rows.append(row)
+    return rows
+
+
+def _alignment(rubric: Rubric, review: Review, shown: dict[str, Slot]) -> list[dict[str, Any]]:
+    out = []
+    for qid in rubric.report.alignment:
+        q = rubric.question(qid)
+        if q is None:
+            continue
+        chosen = shown[qid].value if qid in shown and isinstance(shown[qid].value, list) else []
+        out.append(
+            {
+                "title": q.prompt,
+                "choices": [
+                    (c.label, c.id in chosen) for c in rubric.choices_for(q, review.enabled)
+                ],
+            }
+        )
+    return out
+
+
+def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
+    """Every section with every shown question and its answer; required blanks are gaps."""
+    out = []
+    enabled = review.enabled
+    for section in rubric.sections:
+        rows: list[Row] = []
+        item = None
+        for slot in slots:
+            if slot.section.id != section.id or not slot.visible or slot.question.type == "repeat":
+                continue
+            heading = None
+            if slot.item is not None and slot.item != item:
+                over = rubric.question(slot.parent.over or "") if slot.parent else None
+                heading = (_labels(rubric, over, enabled) if over else {}).get(slot.item, slot.item)
+            item = slot.item
+            answer = answer_shown(rubric, slot.question, slot.value, enabled)
+            rows.append(
+                Row(
+                    slot.question.prompt,
+                    answer,
+                    gap=slot.question.required and not slot.answered,
+                    heading=heading,
+                )
+            )
+        phase = section.phase + (
+            " (phase wording as commonly cited; not verified)"
+            if section.phase and not section.verified
+            else ""
+        )
+        when = describe(section.when) if section.when else ""
+        out.append({"title": section.title, "phase": phase, "rows": rows, "when": when})
+    return out
+
+
+def _ledger(card: Scorecard) -> list[dict[str, Any]]:
+    order = [c.id for c in card.components]
+    labels = {c.id: c.label for c in card.components}
+    rows = []
+    for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
+        answer = entry.answer
+        if isinstance(answer, list):
+            text = ", ".join(map(str, answer))
+        elif isinstance(answer, bool):
+            text = "yes" if answer else "no"
+        elif answer is None:
+            text = ""
+        else:
+            text = str(answer)
+        rows.append(
+            {
+                "component": labels[entry.component],
+                "question": entry.question,
+                "answer": Shown.of(text, 80),
+                "points": f"{entry.points:g}/{entry.max:g}",
+                "contribution": f"{entry.contribution:.2f}",
+                "rule": entry.rule,
+            }
+        )
+    return rows

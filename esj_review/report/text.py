@@ -1,0 +1,90 @@
+"""User text made safe to show: visible control characters, neutralised bidi overrides,
+bounded length, and a guess at the script's language for fonts and screen readers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# A report keeps the first part of a very long answer; the whole answer travels in the
+# attached review file.
+MAX_SHOWN = 20_000
+
+_BIDI_CONTROLS = {
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",  # embeddings and overrides
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",  # isolates
+    "\u200e",
+    "\u200f",
+    "\u061c",  # marks
+}
+
+
+_HIDDEN = {"Cc", "Cs", "Co", "Cn"}  # controls, surrogates, private use, unassigned
+
+
+def visible(text: str, limit: int = MAX_SHOWN) -> str:
+    """Text as the reader must see it: nothing hidden, nothing reordered, nothing unbounded."""
+    out = []
+    for ch in text[:limit]:
+        if ch in "\n\t":
+            out.append(ch)
+        elif ch == "\r":
+            continue
+        elif ch in _BIDI_CONTROLS or unicodedata.category(ch) in _HIDDEN:
+            out.append(f"[U+{ord(ch):04X}]")
+        else:
+            out.append(ch)
+    shown = "".join(out)
+    if len(text) > limit:
+        shown += (
+            f"\n[Shortened in this report: the answer has {len(text):,} characters; "
+            "the full text is in the review file attached to this PDF.]"
+        )
+    return shown
+
+
+_SCRIPTS = (  # (first, last, BCP 47 tag) for the scripts of the languages the county serves
+    (0x0590, 0x05FF, "he"),
+    (0x0600, 0x06FF, "ar"),
+    (0x0A00, 0x0A7F, "pa"),
+    (0x1200, 0x139F, "am"),
+    (0xAC00, 0xD7AF, "ko"),
+    (0x1100, 0x11FF, "ko"),
+    (0x3040, 0x30FF, "ja"),
+    (0x4E00, 0x9FFF, "zh"),
+    (0x0400, 0x04FF, "ru"),
+)
+# Characters that differ between simplified and traditional Chinese (a small, common sample).
+_TRADITIONAL = set("們個來這說時會對國學發經與過後當還點為種體關門長開問間見記讓議區")
+_SIMPLIFIED = set("们个来这说时会对国学发经与过后当还点为种体关门长开问间见记让议区")
+
+
+def lang_of(text: str) -> str | None:
+    """The language tag of the text's main non-Latin script, or None for Latin text."""
+    counts: dict[str, int] = {}
+    for ch in text[:2000]:
+        code = ord(ch)
+        for first, last, tag in _SCRIPTS:
+            if first <= code <= last:
+                counts[tag] = counts.get(tag, 0) + 1
+                break
+    if not counts:
+        return None
+    tag = max(counts, key=lambda k: counts[k])
+    if tag == "ru" and any(ch in text for ch in "ієїґІЄЇҐ"):
+        return "uk"
+    if tag == "zh":
+        if "ko" in counts:
+            return "ko"
+        if "ja" in counts:
+            return "ja"
+        trad = sum(ch in _TRADITIONAL for ch in text)
+        simp = sum(ch in _SIMPLIFIED for ch in text)
+        return "zh-Hant" if trad > simp else "zh-Hans"
+    return tag
