@@ -53,7 +53,7 @@ def render_html(ctx: ReportContext) -> str:
 
 
 _MD_SPECIAL = str.maketrans(
-    {c: f"\\{c}" for c in "\\`*_{}[]()#+!|>~"} | {"<": "&lt;", "&": "&amp;"}
+    {c: f"\\{c}" for c in "\\`*_{}[]()#+!|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
 
 
