@@ -74,7 +74,7 @@ def test_html_structure(kc: Rubric) -> None:
     assert alt is not None and "Distributional impact 83.3%" in (alt.text or "")
     determinants = root.find(f".//{NS}section[@id='determinants']")
     assert determinants is not None
-    rows = determinants.find(f".//{NS}table").findall(f".//{NS}tbody/{NS}tr")  # type: ignore[union-attr]
+    rows = determinants.find(f".//{NS}table").findall(f".//{NS}tbody/{NS}tr")
     assert len(rows) == 14
     metas = {m.get("name"): m.get("content") for m in root.iter(f"{NS}meta") if m.get("name")}
     assert metas["author"] == "Transit Department (example)"
@@ -131,8 +131,8 @@ def test_pdf_is_valid_pdfa_3b(transit_pdf: Path) -> None:
 def test_pdf_is_tagged_with_language_title_and_alt_text(transit_pdf: Path) -> None:
     with pikepdf.open(transit_pdf) as pdf:
         assert str(pdf.Root.Lang) == "en"
-        assert pdf.Root.MarkInfo.Marked is True
-        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
         assert "/StructTreeRoot" in pdf.Root
         figures = [
             obj
