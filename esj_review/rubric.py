@@ -102,7 +102,7 @@ class Question(_Frozen):
     max: float | None = None
     integer: bool = False
     min_selected: int = Field(default=0, ge=0)
-    max_length: int = Field(default=1_000_000, gt=0)
+    max_length: int = Field(default=2_000_000, gt=0)
     example: str = ""
     over: str | None = None
     questions: list[Question] = []

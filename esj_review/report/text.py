@@ -40,13 +40,40 @@ def visible(text: str, limit: int = MAX_SHOWN) -> str:
             out.append(f"[U+{ord(ch):04X}]")
         else:
             out.append(ch)
-    shown = "".join(out)
+    shown = _breakable("".join(out))
     if len(text) > limit:
         shown += (
             f"\n[Shortened in this report: the answer has {len(text):,} characters; "
             "the full text is in the review file attached to this PDF.]"
         )
     return shown
+
+
+ZWSP = "\u200b"
+_RUN = 24  # a word longer than this gets invisible break opportunities
+
+
+def _breakable(text: str) -> str:
+    """Give very long unbroken runs (hashes, URLs, "AAAA…") invisible break opportunities.
+
+    Without them the PDF renderer must split the run itself, which takes it seconds per page;
+    never between a letter and its combining mark, nor inside a joined sequence.
+    """
+    out = []
+    run = 0
+    previous = ""
+    for ch in text:
+        if ch.isspace():
+            run = 0
+        else:
+            run += 1
+            safe = not unicodedata.category(ch).startswith("M") and ch not in "\u200d\ufe0e\ufe0f"
+            if run > _RUN and safe and previous != "\u200d":
+                out.append(ZWSP)
+                run = 1
+        out.append(ch)
+        previous = ch
+    return "".join(out)
 
 
 _SCRIPTS = (  # (first, last, BCP 47 tag) for the scripts of the languages the county serves
