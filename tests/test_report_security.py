@@ -7,7 +7,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pdfplumber
 import pikepdf
@@ -30,7 +30,7 @@ NS = "{http://www.w3.org/1999/xhtml}"
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Counter.hits.append(self.path)
@@ -64,7 +64,8 @@ def hostile_review(base: str) -> Review:
         f'<link rel=stylesheet href="{base}/style.css"> and <a rel=attachment href=file:///etc/passwd>x</a>'
     )
     a["community_influence"] = (
-        f'</style><style>@import "{base}/imp.css"; body {{ background: url({base}/bg.png) }}</style>'
+        f'</style><style>@import "{base}/imp.css"; '
+        f"body {{ background: url({base}/bg.png) }}</style>"
     )
     a["history"] = "(" * 500 + "[" * 500 + "nested" + "]" * 500 + ")" * 500
     a["alternatives"] = "bell\x07 null\x00 escape\x1b[31m red\x7f"
