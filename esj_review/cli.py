@@ -346,6 +346,12 @@ def report(
             help="archival: PDF/A-3b, tagged (default); accessible: PDF/UA-1; plain.",
         ),
     ] = PdfVariant.archival,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Validate the archival PDF with pikepdf's PDF/A-3b validator first."
+        ),
+    ] = False,
 ) -> None:
     """Write the report: Equity Impact Statement, scorecard, determinants, answers, method."""
     from esj_review.report.render import FORMATS, render_report
@@ -353,7 +359,7 @@ def report(
     loaded, rub, warnings = _load_checked(review)
     for problem in warnings:
         typer.echo(problem.render(review), err=True)
-    data = render_report(rub, loaded, format.value, pdf_variant.value)
+    data = render_report(rub, loaded, format.value, pdf_variant.value, validate=check)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -307,3 +307,10 @@ def test_every_language_served_shows_real_glyphs(tmp_path: Path, kc: Rubric) -> 
     assert scripts <= set(used)
     for sample in ("ለሁሉም", "모든", "ਸਾਰੇ", "Рівний", "Tiếp cận"):
         assert sample in text
+
+
+def test_report_check_validates_before_writing(tmp_path: Path) -> None:
+    out = tmp_path / "checked.pdf"
+    result = CliRunner().invoke(app, ["report", str(TRANSIT), "--check", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert pdfa.validate_written(out, "3b").passed

@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -34,22 +35,30 @@ def report_date(environ: dict[str, str] | None = None) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+@cache
+def _environment(autoescape: bool = True) -> jinja2.Environment:
+    """One Jinja environment per escaping mode, so templates compile once per process."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = lambda shown: md_escape(getattr(shown, "text", str(shown)))
+    return env
 
 
 def render_html(ctx: ReportContext) -> str:
     """The report as one self-contained HTML document (styles inline, nothing fetched)."""
-    css = (ASSETS / "report.css").read_text(encoding="utf-8")
     template = _environment().get_template("report.html.j2")
-    return template.render(ctx=ctx, css=markupsafe.Markup(css))
+    return template.render(ctx=ctx, css=markupsafe.Markup(_css()))
+
+
+@cache
+def _css() -> str:
+    return (ASSETS / "report.css").read_text(encoding="utf-8")
 
 
 _MD_SPECIAL = str.maketrans(
@@ -64,12 +73,7 @@ def md_escape(text: str) -> str:
 
 def render_markdown(ctx: ReportContext) -> str:
     """The report as Markdown, for pasting into a memo or a ticket."""
-    env = _environment()
-    env.autoescape = False
-    env.filters["md"] = lambda shown: md_escape(
-        shown.text if hasattr(shown, "text") else str(shown)
-    )
-    return env.get_template("report.md.j2").render(ctx=ctx)
+    return _environment(autoescape=False).get_template("report.md.j2").render(ctx=ctx)
 
 
 def scorecard_json(card: Scorecard) -> str:
@@ -94,22 +98,27 @@ class Format:
 
     name: str
     suffix: str
-    render: Callable[[ReportContext, str], bytes]
+    render: Callable[[ReportContext, str, bool], bytes]  # (context, PDF variant, validate)
 
 
-def _pdf(ctx: ReportContext, variant: str) -> bytes:
+def _pdf(ctx: ReportContext, variant: str, validate: bool) -> bytes:
     from esj_review.report.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
     return render_pdf(
-        render_html(ctx), ctx, variant, dump_review(ctx.review), scorecard_json(ctx.card)
+        render_html(ctx),
+        ctx,
+        variant,
+        dump_review(ctx.review),
+        scorecard_json(ctx.card),
+        validate=validate,
     )
 
 
 FORMATS: dict[str, Format] = {
     "pdf": Format("pdf", ".pdf", _pdf),
-    "html": Format("html", ".html", lambda ctx, _: render_html(ctx).encode()),
-    "json": Format("json", ".json", lambda ctx, _: render_json(ctx).encode()),
-    "md": Format("md", ".md", lambda ctx, _: render_markdown(ctx).encode()),
+    "html": Format("html", ".html", lambda ctx, *_: render_html(ctx).encode()),
+    "json": Format("json", ".json", lambda ctx, *_: render_json(ctx).encode()),
+    "md": Format("md", ".md", lambda ctx, *_: render_markdown(ctx).encode()),
 }
 
 
@@ -119,8 +128,10 @@ def render_report(
     fmt: str = "pdf",
     variant: str = "archival",
     generated: dt.date | None = None,
+    *,
+    validate: bool = False,
 ) -> bytes:
-    """Score the review and render its report in one format."""
+    """Score the review and render its report in one format (`validate`: check PDF/A-3b)."""
     card = score(rubric, review)
     ctx = build_context(rubric, review, card, generated or report_date())
-    return FORMATS[fmt].render(ctx, variant)
+    return FORMATS[fmt].render(ctx, variant, validate)
