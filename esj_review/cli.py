@@ -250,6 +250,16 @@ def _finished(interview: Any, *, full: bool = True) -> None:
     )
 
 
+def _offer_report(interview: Any) -> None:
+    """After Finish, offer the PDF (only in a real interview, never from a pre-filled file)."""
+    from esj_review.session import offer_report
+
+    if interview.finished:
+        written = offer_report(interview)
+        if written is not None:
+            typer.echo(f"wrote {written}", err=True)
+
+
 @app.command()
 def new(
     output: Annotated[
@@ -268,6 +278,7 @@ def new(
 
     interview = new_review(output, rubric, answers, _prompter())
     _finished(interview, full=interview.finished or interview.scorecard().complete)
+    _offer_report(interview)
 
 
 @app.command()
@@ -279,6 +290,7 @@ def resume(
 
     interview = resume_review(review, _prompter())
     _finished(interview, full=interview.finished)
+    _offer_report(interview)
 
 
 @app.command()

@@ -318,3 +318,26 @@ def edit_review(
     else:
         guarded(interview, interview.menu)
     return interview, before
+
+
+def offer_report(interview: Interview) -> Path | None:
+    """At the end of an interview: offer to write the PDF report beside the review."""
+    from esj_review.files import atomic_write
+    from esj_review.report.render import render_report
+
+    target = interview.path.with_suffix(".pdf")
+    spec = PromptSpec(
+        "report.pdf",
+        "confirm",
+        f"Write the PDF report now ({target})?",
+        help="The archival PDF for the council packet; esj-review report can write it later.",
+        default=True,
+    )
+    try:
+        wanted = interview.prompter.ask(spec)
+    except (KeyboardInterrupt, EOFError):
+        return None
+    if wanted is not True:
+        return None
+    atomic_write(target, render_report(interview.rubric, interview.review, "pdf", "archival"))
+    return target

@@ -44,14 +44,17 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
     child.send(keys)
 
 
-def finish(child: pexpect.spawn) -> str:
+def finish(child: pexpect.spawn, pdf: bool = False) -> str:
     """Take the menu's default (the review screen), finish, and return what was shown."""
     answer(child, "Sections", ENTER)
     answer(child, "Finished?", ENTER)
+    child.expect(re.escape("Write the PDF report now"))
+    shown = str(child.before)
+    child.send("y" if pdf else "n")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
-    return str(child.before)
+    return shown + str(child.before)
 
 
 def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
@@ -82,7 +85,8 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     answer(child, "How will you measure impact", LONG + ESC_ENTER)
     answer(child, "How often will results be reported", ENTER)
     answer(child, "When will the results be reviewed?", "2028-01-31" + ENTER)
-    shown = finish(child)
+    shown = finish(child, pdf=True)
+    assert (tmp_path / "gare.pdf").read_bytes().startswith(b"%PDF-")
     assert "mitigated" not in shown.split("Finished?")[0]  # the hidden question was never asked
     match = re.search(r"Score ([\d.]+) / 100", shown)
     assert match, shown
