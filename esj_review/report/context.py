@@ -401,7 +401,7 @@ def _ledger(card: Scorecard) -> list[dict[str, Any]]:
         rows.append(
             {
                 "component": labels[entry.component],
-                "question": entry.question,
+                "question": entry.question.replace(".", ".\u200b"),  # breakable after each dot
                 "answer": Shown.of(text, 80),
                 "points": f"{entry.points:g}/{entry.max:g}",
                 "contribution": f"{entry.contribution:.2f}",
