@@ -249,6 +249,7 @@ def _check_report_fields(rubric: Rubric, add: Any) -> None:
         fields.benefits,
         fields.burdens,
         fields.mitigation,
+        fields.amount,
         *fields.facts,
         *fields.alignment,
     ]

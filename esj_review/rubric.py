@@ -183,6 +183,7 @@ class ReportFields(_Frozen):
     summary: str | None = None
     results: str | None = None
     facts: list[str] = []  # short answers shown under the title (amount, fiscal year, ...)
+    amount: str | None = None  # the number question holding dollars, for portfolio totals
     populations: str | None = None
     benefits: str | None = None  # a narrative question, where impacts are not itemised
     burdens: str | None = None

@@ -47,6 +47,30 @@ def render_pdf(
     validate: bool = False,
 ) -> bytes:
     """Render the report HTML to PDF bytes, with the review and scorecard attached."""
+    attachments = [
+        (
+            "review.yaml",
+            review_yaml,
+            "The review (esj-review/1); esj-review extract returns it.",
+            "Source",
+        ),
+        ("scorecard.json", scorecard_json, "The scorecard with its ledger, as JSON.", "Data"),
+    ]
+    identity = f"{ctx.card.answers_hash}:{ctx.card.rubric.hash}:{ctx.generated}:{variant}"
+    return html_to_pdf(html, ctx.generated, variant, attachments, identity, validate)
+
+
+def html_to_pdf(
+    html: str,
+    generated: dt.date,
+    variant: str,
+    attachments: list[tuple[str, str, str, str]],
+    identity: str,
+    validate: bool = False,
+) -> bytes:
+    """HTML to PDF with the restricted fetcher. Attachments are (name, text, description,
+    relationship); `identity` makes the file identifier, so the same input gives the same
+    bytes."""
     import weasyprint
 
     from esj_review.report.render import ASSETS
@@ -54,29 +78,19 @@ def render_pdf(
     if variant not in VARIANTS:
         raise EsjError(f"unknown PDF variant {variant!r}; use one of {', '.join(VARIANTS)}")
     fetcher = make_fetcher(ASSETS)
-    when = dt.datetime.combine(ctx.generated, dt.time(), tzinfo=dt.UTC)
-    attachments = [
+    when = dt.datetime.combine(generated, dt.time(), tzinfo=dt.UTC)
+    files = [
         weasyprint.Attachment(
-            string=review_yaml,
-            name="review.yaml",
-            description="The review (esj-review/1); esj-review extract returns it.",
+            string=text,
+            name=name,
+            description=description,
             created=when,
             modified=when,
-            relationship="Source",
+            relationship=relationship,
             url_fetcher=fetcher,
-        ),
-        weasyprint.Attachment(
-            string=scorecard_json,
-            name="scorecard.json",
-            description="The scorecard with its ledger, as JSON.",
-            created=when,
-            modified=when,
-            relationship="Data",
-            url_fetcher=fetcher,
-        ),
+        )
+        for name, text, description, relationship in attachments
     ]
-    # A stable file identifier: the same review on the same date gives the same bytes.
-    identity = f"{ctx.card.answers_hash}:{ctx.card.rubric.hash}:{ctx.generated}:{variant}"
     identifier = hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest().encode()
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -84,7 +98,7 @@ def render_pdf(
     try:
         document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
         pdf = document.write_pdf(
-            attachments=attachments,
+            attachments=files,
             pdf_identifier=identifier,
             **VARIANTS[variant],  # type: ignore[arg-type]
         )

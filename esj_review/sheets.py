@@ -1,0 +1,312 @@
+"""Batch sheets: CSV or XLSX, one proposal per row, one column per question.
+
+Rows are read one at a time (never the whole sheet in memory) and turned into review data
+with every cell checked. Multiselect cells list choices separated by `;`; a choice may be
+given by its id or its label; amounts may look like "$1,200,000"; Excel dates are dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from esj_review import REVIEW_FORMAT
+from esj_review.errors import InputFileError, Problem
+from esj_review.rubric import CHOICE_TYPES, Question, Rubric
+from esj_review.templates import sheet_columns
+
+SHEET_SUFFIXES = {".csv", ".xlsx"}
+PROPOSAL_COLUMNS = ("proposal.id", "proposal.title", "proposal.kind", "proposal.department")
+EXTRA_COLUMNS = ("rubric.enable",)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (row number, {column: cell}) for each non-blank row; row 1 is the header."""
+    if path.suffix.lower() == ".xlsx":
+        yield from _xlsx_rows(path)
+    else:
+        yield from _csv_rows(path)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        handle = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror}") from None
+    with handle:
+        try:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                return
+            names = [h.strip() for h in header]
+            for number, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                yield number, dict(zip(names, cells, strict=False))
+        except UnicodeDecodeError:
+            raise InputFileError(path, "not UTF-8 text; save the sheet as CSV UTF-8") from None
+        except csv.Error as exc:
+            raise InputFileError(path, f"malformed CSV: {exc}") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputFileError(path, f"not a readable XLSX workbook: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = [str(h).strip() if h is not None else "" for h in header]
+        for number, cells in enumerate(rows, start=2):
+            if all(c is None or str(c).strip() == "" for c in cells):
+                continue
+            yield number, dict(zip(names, cells, strict=False))
+    finally:
+        book.close()
+
+
+def header_problems(rubric: Rubric, columns: list[str]) -> list[Problem]:
+    """Columns the rubric does not know, and missing identity columns."""
+    known = set(sheet_columns(rubric)) | set(EXTRA_COLUMNS)
+    problems = [
+        Problem(f"column {name!r}", "unknown column; it is ignored (see esj-review template)")
+        for name in columns
+        if name and name not in known
+    ]
+    for name in ("proposal.id", "proposal.title"):
+        if name not in columns:
+            problems.append(Problem(f"column {name!r}", "missing; every row needs it"))
+    return problems
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+_MONEY = re.compile(r"^\(?-?\$?\s*-?[\d,]*\.?\d+\)?$")
+
+
+def parse_amount(text: str) -> float | int:
+    """`$1,200,000`, `-1,300,000`, `(1,300,000)` (accounting negative), `4200000.50`."""
+    cleaned = text.replace(" ", "")
+    if not _MONEY.match(cleaned):
+        raise ValueError(f"{text!r} is not a number or an amount like $1,200,000")
+    negative = cleaned.startswith("(") or "-" in cleaned
+    digits = cleaned.strip("()").replace("$", "").replace(",", "").replace("-", "")
+    value = float(digits)
+    value = -value if negative else value
+    return int(value) if value.is_integer() else value
+
+
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(cell: Any) -> str:
+    """An ISO date from an Excel date, an Excel serial number, YYYY-MM-DD or M/D/YYYY."""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(cell))).isoformat()
+    text = _text(cell)
+    if re.fullmatch(r"\d{5}", text):
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(text))).isoformat()
+    match = _US_DATE.match(text)
+    if match:
+        month, day, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day).isoformat()
+    return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}([ T]|$)", text) else text
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0"}
+
+
+def cell_value(rubric: Rubric, q: Question, cell: Any, enabled: frozenset[str]) -> Any:
+    """The answer a cell holds for question `q`; None when blank; ValueError when unreadable."""
+    if cell is None or (isinstance(cell, str) and cell.strip() == ""):
+        return None
+    if q.type == "text":
+        return _text(cell)
+    if q.type == "number":
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            return int(cell) if float(cell).is_integer() else cell
+        return parse_amount(_text(cell))
+    if q.type == "date":
+        return parse_date(cell)
+    if q.type == "bool":
+        word = _text(cell).lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ValueError(f"{_text(cell)!r} is not yes or no")
+    if q.type in CHOICE_TYPES:
+        by_label = {c.label.casefold(): c.id for c in rubric.choices_for(q, enabled)}
+        ids = {c.id for c in rubric.choices_for(q, enabled)}
+
+        def choice(text: str) -> str:
+            text = text.strip()
+            return text if text in ids else by_label.get(text.casefold(), text)
+
+        if q.type == "multiselect":
+            return [choice(part) for part in _text(cell).split(";") if part.strip()]
+        return choice(_text(cell))
+    return _text(cell)
+
+
+def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Review data for one sheet row, and the cells that could not be read."""
+    problems: list[Problem] = []
+    enable_cell = _text(cells.get("rubric.enable"))
+    enabled = frozenset(p.strip() for p in enable_cell.split(";") if p.strip())
+    proposal = {key.split(".")[1]: _text(cells.get(key)) or None for key in PROPOSAL_COLUMNS}
+    answers: dict[str, Any] = {}
+    for _, q in rubric.iter_questions():
+        if q.type != "repeat":
+            _fill(rubric, q, q.id, cells, answers, problems, enabled, answers)
+            continue
+        for column, cell in cells.items():
+            if not column.startswith(q.id + ".") or cell in (None, ""):
+                continue
+            parts = column.split(".")
+            sub = next((s for s in q.questions if len(parts) == 3 and s.id == parts[2]), None)
+            if sub is None:
+                continue
+            item = answers.setdefault(q.id, {}).setdefault(parts[1], {})
+            _fill(rubric, sub, column, cells, item, problems, enabled, answers, key=sub.id)
+    data = {
+        "format": REVIEW_FORMAT,
+        "rubric": {"id": rubric.id, "version": rubric.version, "enable": sorted(enabled)},
+        "proposal": {k: v for k, v in proposal.items() if v is not None},
+        "answers": answers,
+    }
+    return data, problems
+
+
+def _fill(
+    rubric: Rubric,
+    q: Question,
+    column: str,
+    cells: dict[str, Any],
+    target: dict[str, Any],
+    problems: list[Problem],
+    enabled: frozenset[str],
+    answers: dict[str, Any],
+    key: str | None = None,
+) -> None:
+    if column not in cells:
+        return
+    try:
+        value = cell_value(rubric, q, cells[column], enabled)
+    except ValueError as exc:
+        problems.append(Problem(f"column {column!r}", str(exc)))
+        return
+    if value is not None:
+        target[key or q.id] = value
+
+
+def dictionary_rows(rubric: Rubric) -> list[list[str]]:
+    """The data dictionary: one row per column of the batch sheet."""
+    from esj_review.conditions import describe
+
+    every = frozenset(i.id for i in rubric.optional_items())
+    rows = [["column", "question", "type", "required", "choices (id = label)", "shown when"]]
+    rows += [
+        ["proposal.id", "Proposal id (used in file names)", "text", "yes", "", ""],
+        ["proposal.title", "Proposal title", "text", "yes", "", ""],
+        [
+            "proposal.kind",
+            "Kind of proposal",
+            "select",
+            "no",
+            "; ".join(f"{c.id} = {c.label}" for c in rubric.proposal_kinds),
+            "",
+        ],
+        ["proposal.department", "Department or office", "text", "no", "", ""],
+        [
+            "rubric.enable",
+            "Optional rubric items to switch on, separated by ;",
+            "multiselect",
+            "no",
+            "; ".join(i.id for i in rubric.optional_items()),
+            "",
+        ],
+    ]
+    for _, q in rubric.iter_questions():
+        pairs = [(q.id, q)] if q.type != "repeat" else []
+        if q.type == "repeat":
+            over = rubric.question(q.over or "")
+            for item in rubric.choices_for(over, every) if over else []:
+                pairs += [(f"{q.id}.{item.id}.{s.id}", s) for s in q.questions]
+        for column, question in pairs:
+            choices = ""
+            if question.type in CHOICE_TYPES:
+                choices = "; ".join(
+                    f"{c.id} = {c.label}" for c in rubric.choices_for(question, every)
+                )
+            kind = question.type + (" (separate with ;)" if question.type == "multiselect" else "")
+            rows.append(
+                [
+                    column,
+                    question.prompt,
+                    kind,
+                    "yes" if question.required else "no",
+                    choices,
+                    describe(question.when) if question.when else "",
+                ]
+            )
+    return rows
+
+
+def xlsx_template(rubric: Rubric) -> bytes:
+    """A workbook: the proposals sheet (header row) and the data dictionary."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Proposals"
+    sheet.append(sheet_columns(rubric))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("Data dictionary")
+    for row in dictionary_rows(rubric):
+        guide.append(row)
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def dictionary_csv(rubric: Rubric) -> str:
+    """The data dictionary as CSV, written beside a CSV template."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(dictionary_rows(rubric))
+    return buffer.getvalue()
