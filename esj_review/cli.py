@@ -65,6 +65,7 @@ class TextOrJson(StrEnum):
 class TemplateFormat(StrEnum):
     yaml = "yaml"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def _version(value: bool) -> None:
@@ -195,12 +196,27 @@ def template(
     ),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
-    """Write a blank review (every question as a comment) or a batch-sheet header row."""
+    """Write a blank review (every question as a comment) or a batch sheet with its dictionary."""
+    from esj_review.files import atomic_write
     from esj_review.rubric import load_rubric
+    from esj_review.sheets import dictionary_csv, xlsx_template
     from esj_review.templates import csv_template, yaml_template
 
     rub = load_rubric(rubric)
-    _out(csv_template(rub) if format is TemplateFormat.csv else yaml_template(rub), output)
+    if format is TemplateFormat.xlsx:
+        if output is None:
+            raise UsageError("an XLSX template needs --output FILE.xlsx")
+        atomic_write(output, xlsx_template(rub))
+        typer.echo(f"wrote {output} (sheets: Proposals, Data dictionary)", err=True)
+        return
+    if format is TemplateFormat.csv:
+        _out(csv_template(rub), output)
+        if output is not None:
+            guide = output.with_name(f"{output.stem}-dictionary.csv")
+            atomic_write(guide, dictionary_csv(rub))
+            typer.echo(f"wrote {guide} (the data dictionary)", err=True)
+        return
+    _out(yaml_template(rub), output)
 
 
 @app.command()
@@ -424,6 +440,140 @@ def doctor() -> None:
         table.add_row(check.name, status, Text(check.detail), Text(check.fix))
     make_console().print(table)
     if not all(c.ok for c in checks):
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+# --- batch -------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Batch progress: a rich bar on a terminal, plain lines otherwise (both on stderr)."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from esj_review.display import make_console
+
+        self.console = make_console(stderr=True)
+        self.live = self.console.is_terminal
+        self.bar = (
+            Progress(
+                "{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            if self.live
+            else None
+        )
+        self.task: Any = None
+        self.n = 0
+        self.total = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task("Reviewing", total=total)
+
+    def done(self, outcome: Any) -> None:
+        self.n += 1
+        if outcome.record is not None:
+            r = outcome.record
+            what = "incomplete" if r["score"] is None else f"{r['score']:g} {r['band_label']}"
+            again = " (unchanged)" if outcome.reused else ""
+            line = f"[{self.n}/{self.total}] {r['id']}: {what}{again}"
+        else:
+            line = f"[{self.n}/{self.total}] {outcome.source}: failed (see errors.csv)"
+        if self.bar is not None:
+            self.bar.advance(self.task)
+        else:
+            typer.echo(line, err=True)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+def batch(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Review files, folders of them, or CSV/XLSX sheets.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for reports and the summary.")] = (
+        Path("out")
+    ),
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (default: cores).")
+    ] = 0,
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Per-proposal outputs: pdf,html,json,md or none."),
+    ] = "pdf",
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", help="Exit 1 if any score is below this (or incomplete)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo proposals whose input has not changed.")
+    ] = False,
+    rubric: Annotated[
+        str, typer.Option("--rubric", help="Rubric for sheets (review files name their own).")
+    ] = "king-county-esj",
+    pdf_variant: Annotated[
+        PdfVariant, typer.Option("--pdf-variant", help="archival, accessible or plain.")
+    ] = PdfVariant.archival,
+) -> None:
+    """Review many proposals: validate, score and report each; summary, portfolio and errors."""
+    import os
+
+    from esj_review.batch import Settings, run_batch
+    from esj_review.portfolio import write_summary
+    from esj_review.report.render import FORMATS, report_date
+    from esj_review.rubric import load_rubric
+
+    formats = tuple(f.strip() for f in format.split(",") if f.strip() and f.strip() != "none")
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r}; use pdf, html, json, md or none")
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or folder")
+    rub = load_rubric(rubric)
+    settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date())
+    out.mkdir(parents=True, exist_ok=True)
+    progress = _Progress()
+    try:
+        result = run_batch(list(inputs), settings, jobs or os.cpu_count() or 1, progress)
+    finally:
+        progress.stop()
+    if result.interrupted:
+        typer.echo(
+            f"Interrupted: {len(result.records)} proposals are finished and kept in {out}. "
+            "Run the same command again to continue.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    data = write_summary(
+        out, rub, result.records, result.problems, fail_under, settings.generated, formats
+    )
+    errors = data["errors"]
+    typer.echo(
+        f"{len(result.records)} proposals reviewed ({result.reused} unchanged, skipped), "
+        f"{errors} input{'s' if errors != 1 else ''} failed; summary in {out}/summary.csv, "
+        f"portfolio in {out}/portfolio.{'pdf' if 'pdf' in formats else 'html'}, "
+        f"errors in {out}/errors.csv",
+        err=True,
+    )
+    if data["below_threshold"]:
+        typer.echo(
+            f"{len(data['below_threshold'])} below --fail-under {fail_under:g}: "
+            + ", ".join(data["below_threshold"][:10]),
+            err=True,
+        )
+    if errors or data["below_threshold"]:
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
