@@ -61,8 +61,8 @@ def portfolio(
         if r["amount"] is not None:
             dollars_band[r["band"]] += r["amount"]
             dollars_dept[r["department"] or "(no department)"] += r["amount"]
-    flags = Counter(
-        (f["severity"], f["message"].split(": ", 1)[-1]) for r in rows for f in r["flags"]
+    flags = Counter(  # proposals per flag, not flag instances
+        key for r in rows for key in {(f["severity"], _general(f["message"])) for f in r["flags"]}
     )
     burdened = Counter(label for r in rows for label in r["burdened"])
     errors = [p for p in problems if p["severity"] == "error"]
@@ -100,6 +100,12 @@ def portfolio(
     }
 
 
+def _general(message: str) -> str:
+    """A per-item flag message without its item: "Housing: the burden…" -> "The burden…"."""
+    text = message.split(": ", 1)[-1]
+    return text[:1].upper() + text[1:]
+
+
 def _csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -132,7 +138,7 @@ def write_summary(
                 "yes" if r["complete"] else "no",
                 r["completeness"],
                 len(r["gaps"]),
-                "; ".join(f["id"] for f in r["flags"]),
+                "; ".join(dict.fromkeys(f["id"] for f in r["flags"])),
                 "yes" if r["below_threshold"] else "no",
                 r["source"],
                 "; ".join(r["outputs"]),
