@@ -16,8 +16,15 @@ from esj_review.rubric import load_rubric
 from esj_review.templates import sheet_columns
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-DEPARTMENTS = ["Transit Department", "Public Health", "Parks and Recreation", "Library System",
-               "Solid Waste Division", "Office of Equity", "Housing and Community Development"]
+DEPARTMENTS = [
+    "Transit Department",
+    "Public Health",
+    "Parks and Recreation",
+    "Library System",
+    "Solid Waste Division",
+    "Office of Equity",
+    "Housing and Community Development",
+]
 LEVELS = ["inform", "consult", "involve", "collaborate", "defer"]
 
 

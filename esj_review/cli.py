@@ -562,7 +562,7 @@ def batch(
     errors = data["errors"]
     typer.echo(
         f"{len(result.records)} proposals reviewed ({result.reused} unchanged, skipped), "
-        f"{errors} input{'s' if errors != 1 else ''} failed; summary in {out}/summary.csv, "
+        f"{errors} input{'s' if errors != 1 else ''} with errors; summary in {out}/summary.csv, "
         f"portfolio in {out}/portfolio.{'pdf' if 'pdf' in formats else 'html'}, "
         f"errors in {out}/errors.csv",
         err=True,

@@ -95,7 +95,8 @@ def portfolio(
             {"id": r["id"], "title": r["title"], "gaps": r["gaps"]} for r in rows if r["gaps"]
         ],
         "below_threshold": [r["id"] for r in rows if below(r, threshold)],
-        "errors": len(errors),
+        "errors": len({p["source"] for p in errors}),  # inputs that failed, not problems
+        "problems": len(errors),
         "warnings": len(problems) - len(errors),
     }
 

@@ -188,7 +188,7 @@ def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any]
     answers: dict[str, Any] = {}
     for _, q in rubric.iter_questions():
         if q.type != "repeat":
-            _fill(rubric, q, q.id, cells, answers, problems, enabled, answers)
+            _fill(rubric, q, q.id, cells, answers, problems, enabled)
             continue
         for column, cell in cells.items():
             if not column.startswith(q.id + ".") or cell in (None, ""):
@@ -198,7 +198,7 @@ def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any]
             if sub is None:
                 continue
             item = answers.setdefault(q.id, {}).setdefault(parts[1], {})
-            _fill(rubric, sub, column, cells, item, problems, enabled, answers, key=sub.id)
+            _fill(rubric, sub, column, cells, item, problems, enabled, key=sub.id)
     data = {
         "format": REVIEW_FORMAT,
         "rubric": {"id": rubric.id, "version": rubric.version, "enable": sorted(enabled)},
@@ -216,7 +216,6 @@ def _fill(
     target: dict[str, Any],
     problems: list[Problem],
     enabled: frozenset[str],
-    answers: dict[str, Any],
     key: str | None = None,
 ) -> None:
     if column not in cells:

@@ -1,0 +1,268 @@
+"""Batch mode: sheets and folders in; reports, summary, portfolio and errors out."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from bench.make_sheet import rows as example_rows
+from esj_review.batch import Outcome, Settings, run_batch
+from esj_review.cli import app
+from esj_review.rubric import load_rubric
+from esj_review.sheets import parse_amount, parse_date
+from esj_review.templates import sheet_columns
+from tests.conftest import EXAMPLES
+
+COLUMNS = ["rubric.enable", *sheet_columns(load_rubric("king-county-esj"))]
+
+
+def write_csv(
+    path: Path, rows: list[dict[str, Any]], *, bom: bool = False, blank: bool = False
+) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        extra = [k for row in rows for k in row if k not in COLUMNS]
+        fields = COLUMNS + list(dict.fromkeys(extra))
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\r\n")
+        writer.writeheader()
+        for i, row in enumerate(rows):
+            writer.writerow(row)
+            if blank and i == 0:
+                handle.write("," * (len(fields) - 1) + "\r\n")
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stderr
+
+
+def errors(out: Path) -> list[dict[str, str]]:
+    with (out / "errors.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def summary(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "summary.json").read_text())
+    return data
+
+
+def test_good_and_bad_rows(tmp_path: Path) -> None:
+    good = example_rows(4)
+    wrong_choice = dict(good[0], **{"proposal.id": "BAD-CHOICE", "geography": "everywhere"})
+    missing_title = dict(good[0], **{"proposal.id": "NO-TITLE", "proposal.title": ""})
+    bad_amount = dict(good[0], **{"proposal.id": "BAD-AMOUNT", "amount": "lots"})
+    missing_answer = dict(good[0], **{"proposal.id": "GAP", "alternatives": ""})
+    duplicate = dict(good[1])
+    traversal = dict(good[0], **{"proposal.id": "../../etc/passwd"})
+    rows = [*good, wrong_choice, missing_title, bad_amount, missing_answer, duplicate, traversal]
+    for row in rows:
+        row["colour"] = "blue"  # an unknown column
+    sheet = write_csv(tmp_path / "sheet.csv", rows, bom=True, blank=True)
+    out = tmp_path / "out"
+    code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
+    assert code == 1
+    found = errors(out)
+    by_id = {(e["proposal_id"], e["field"]) for e in found if e["severity"] == "error"}
+    assert ("BAD-CHOICE", "answers.geography") in by_id
+    assert ("NO-TITLE", "proposal.title") in by_id
+    assert ("BAD-AMOUNT", "column 'amount'") in by_id
+    assert any(e["field"] == "column 'colour'" and "unknown column" in e["message"] for e in found)
+    warnings = [e for e in found if e["severity"] == "warning"]
+    assert any("duplicate id" in e["message"] for e in warnings)
+    data = summary(out)
+    ids = [p["id"] for p in data["proposals"]]
+    assert "GAP" in ids and {"BAD-CHOICE", "NO-TITLE", "BAD-AMOUNT"}.isdisjoint(ids)
+    assert any(g["id"] == "GAP" for g in data["with_gaps"])
+    names = sorted(p.name for p in out.iterdir())
+    assert "etc-passwd.json" in names  # the path trick became a plain name inside --out
+    assert not (tmp_path / "etc").exists()
+    assert f"{ids.count(good[1]['proposal.id'])}" == "2"
+    assert any(n.endswith("-2.json") for n in names)  # the duplicate id got its own file
+    assert "4 inputs with errors" in err  # three rows, and the header's unknown column
+
+
+def test_csv_and_xlsx_give_the_same_results(tmp_path: Path) -> None:
+    rows = example_rows(5)
+    write_csv(tmp_path / "sheet.csv", rows)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    columns = COLUMNS
+    sheet.append(columns)
+    for row in rows:
+        cells = [row.get(c) or None for c in columns]
+        for i, column in enumerate(columns):  # real Excel dates and numbers
+            if column.endswith("_date") and cells[i]:
+                cells[i] = dt.datetime.fromisoformat(str(cells[i]))
+            if column == "amount" and cells[i]:
+                cells[i] = float(str(cells[i]).replace("$", "").replace(",", ""))
+        sheet.append(cells)
+    book.save(tmp_path / "sheet.xlsx")
+    for name in ("csv", "xlsx"):
+        code, _ = run(
+            "batch",
+            str(tmp_path / f"sheet.{name}"),
+            "--out",
+            str(tmp_path / name),
+            "-f",
+            "json",
+            "-j",
+            "1",
+        )
+        assert code == 0
+    a, b = summary(tmp_path / "csv"), summary(tmp_path / "xlsx")
+    strip = [{k: v for k, v in p.items() if k != "source"} for p in a["proposals"]]
+    assert strip == [{k: v for k, v in p.items() if k != "source"} for p in b["proposals"]]
+    assert a["proposals"][0]["score"] == 91.3
+
+
+def test_a_folder_with_a_corrupt_file(tmp_path: Path) -> None:
+    folder = tmp_path / "reviews"
+    (folder / "sub").mkdir(parents=True)
+    for p in EXAMPLES.glob("*.yaml"):
+        (folder / "sub" / p.name).write_text(p.read_text())
+    (folder / "broken.yaml").write_text("format: esj-review/1\nproposal: [\n")
+    (folder / "notes.txt").write_text("ignored")
+    out = tmp_path / "out"
+    code, _ = run("batch", str(folder), "--out", str(out), "-f", "json", "-j", "2")
+    assert code == 1
+    found = errors(out)
+    assert [e["source"] for e in found] == [str(folder / "broken.yaml")]
+    assert "malformed YAML" in found[0]["message"]
+    assert len(summary(out)["proposals"]) == 4
+
+
+def test_fail_under(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "s.csv", example_rows(4))
+    code, err = run(
+        "batch", str(sheet), "--out", str(tmp_path / "a"), "-f", "none", "--fail-under", "50"
+    )
+    assert code == 1 and "below --fail-under 50" in err
+    data = summary(tmp_path / "a")
+    assert set(data["below_threshold"]) == {"EX-HEALTH-2027-07", "EX-LANG-2027-02"}
+    transit = [p for p in example_rows(4) if p["proposal.id"] == "EX-TRANSIT-2027-01"]
+    only_good = write_csv(tmp_path / "good.csv", transit)
+    code, _ = run(
+        "batch", str(only_good), "--out", str(tmp_path / "b"), "-f", "none", "--fail-under", "50"
+    )
+    assert code == 0
+
+
+def test_outputs_summary_and_portfolio(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "s.csv", example_rows(4))
+    out = tmp_path / "out"
+    code, _ = run("batch", str(sheet), "--out", str(out), "-f", "pdf,json", "-j", "2")
+    assert code == 0
+    for pid in ("EX-TRANSIT-2027-01", "EX-HEALTH-2027-07"):
+        assert (out / f"{pid}.pdf").read_bytes().startswith(b"%PDF-")
+        assert json.loads((out / f"{pid}.json").read_text())["scorecard"]["proposal"]["id"] == pid
+    assert (out / "portfolio.pdf").exists() and (out / "portfolio.html").exists()
+    with (out / "summary.csv").open() as handle:
+        table = list(csv.DictReader(handle))
+    assert table[0]["id"] == "EX-TRANSIT-2027-01" and table[0]["rank"] == "1"
+    data = summary(out)
+    assert {b["id"]: b["count"] for b in data["bands"]}["advances"] == 1
+    assert data["burdened"][0]["count"] >= 1
+    html = (out / "portfolio.html").read_text()
+    assert "Determinants most often burdened" in html and "Dollars by department" in html
+
+
+def test_rerun_skips_unchanged_and_force_redoes(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "s.csv", example_rows(3))
+    out = tmp_path / "out"
+    run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
+    code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
+    assert code == 0 and "(3 unchanged, skipped)" in err
+    rows = example_rows(3)
+    rows[0]["engagement_level"] = "collaborate"
+    write_csv(sheet, rows)
+    code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
+    assert "(2 unchanged, skipped)" in err
+    code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "--force")
+    assert "(0 unchanged, skipped)" in err
+
+
+class _StopAfter:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def start(self, total: int) -> None:
+        pass
+
+    def done(self, outcome: Outcome) -> None:
+        self.n -= 1
+        if self.n == 0:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_keeps_what_is_finished_and_a_rerun_continues(tmp_path: Path, jobs: int) -> None:
+    sheet = write_csv(tmp_path / "s.csv", example_rows(8))
+    out = tmp_path / "out"
+    out.mkdir()
+    settings = Settings(out, ("json",), "archival", "king-county-esj", False, dt.date(2026, 11, 29))
+    first = run_batch([sheet], settings, jobs, _StopAfter(3))
+    assert first.interrupted and len(first.records) == 3
+    done = {p.stem for p in out.glob("*.json")}
+    assert len(done) >= 3 and not (out / "summary.json").exists()
+    code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
+    assert code == 0 and f"({len(done)} unchanged, skipped)" in err
+    assert len(summary(out)["proposals"]) == 8
+
+
+def test_a_real_sigint_stops_cleanly(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "s.csv", example_rows(12))
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "esj_review", "batch", str(sheet), "--out", str(out), "-j", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert child.stderr is not None
+    line = child.stderr.readline()  # the first finished proposal
+    assert line.startswith("[1/12]"), line
+    os.killpg(child.pid, signal.SIGINT)
+    rest = child.stderr.read()
+    assert child.wait(timeout=60) == 130
+    assert "Interrupted" in rest and "Traceback" not in rest
+    finished = len(list(out.glob("*.pdf")))
+    assert 1 <= finished < 12
+    time.sleep(0.1)
+    code, err = run("batch", str(sheet), "--out", str(out), "-j", "2", "-f", "pdf")
+    assert code == 0 and f"({finished} unchanged, skipped)" in err
+
+
+def test_cells_that_sheets_really_contain() -> None:
+    assert parse_amount("$1,200,000") == 1200000
+    assert parse_amount("(1,300,000)") == -1300000
+    assert parse_amount("-$2,500.50") == -2500.5
+    with pytest.raises(ValueError):
+        parse_amount("two million")
+    assert parse_date(dt.datetime(2027, 3, 1)) == "2027-03-01"
+    assert parse_date(46082) == "2026-03-01"  # an Excel serial number
+    assert parse_date("3/1/2027") == "2027-03-01"
+
+
+def test_xlsx_template_has_the_sheet_and_its_dictionary(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    code, _ = run("template", "--format", "xlsx", "-o", str(path))
+    assert code == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Proposals", "Data dictionary"]
+    header = [c.value for c in book["Proposals"][1]]
+    assert header[:2] == ["proposal.id", "proposal.title"]
+    rows = list(book["Data dictionary"].iter_rows(values_only=True))
+    assert rows[0][0] == "column" and any(r[0] == "engagement_level" for r in rows)
