@@ -57,6 +57,7 @@ bench: venv
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python -m bench.bench_batch 200
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

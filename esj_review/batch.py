@@ -253,12 +253,13 @@ def _process(job: Job, settings: Settings) -> Outcome:
         outputs = [settings.out / f for f in saved["record"]["outputs"]]
         if saved.get("key") == key and all(p.exists() for p in outputs):
             return Outcome(job.source, saved["record"], reused=True)
-    errors = problems + [p for p in check_review(rubric, review) if p.severity == "error"]
+    slots = review.slots(rubric)  # one walk for checking, scoring and the summary
+    errors = problems + [p for p in check_review(rubric, review, slots) if p.severity == "error"]
     if errors:
         return Outcome(
             job.source, problems=[_problem(job.source, pid, p.path, p.message) for p in errors]
         )
-    card = score(rubric, review)
+    card = score(rubric, review, slots)
     outputs = []
     if settings.formats:
         from esj_review.report.context import build_context
@@ -269,21 +270,21 @@ def _process(job: Job, settings: Settings) -> Outcome:
             target = f"{job.name}{FORMATS[fmt].suffix}"
             atomic_write(settings.out / target, FORMATS[fmt].render(ctx, settings.variant, False))
             outputs.append(target)
-    record = summary_record(rubric, review, card, job, outputs)
+    record = summary_record(rubric, review, card, job, outputs, slots)
     if settings.formats:
         atomic_write(state, json.dumps({"key": key, "record": record}, ensure_ascii=False))
     return Outcome(job.source, record)
 
 
 def summary_record(
-    rubric: Rubric, review: Any, card: Any, job: Job, outputs: list[str]
+    rubric: Rubric, review: Any, card: Any, job: Job, outputs: list[str], slots: Any
 ) -> dict[str, Any]:
     """The small record the summary and the portfolio are built from."""
     from esj_review.report.context import _impacts
 
     amount_q = rubric.report.amount
     amount = review.answers.get(amount_q) if amount_q else None
-    burdened = [e["label"] for e in _impacts(rubric, review, review.slots(rubric)) if e["burden"]]
+    burdened = [e["label"] for e in _impacts(rubric, review, slots) if e["burden"]]
     return {
         "source": job.source,
         "name": job.name,
@@ -346,20 +347,40 @@ def run_batch(inputs: list[Path], settings: Settings, jobs: int, observer: Obser
     return BatchResult(records, problems, reused)
 
 
+def process_chunk(chunk: list[Job], settings: Settings) -> list[Outcome]:
+    """Several jobs in one round trip to a worker (scoring alone is too quick for one each)."""
+    return [process(job, settings) for job in chunk]
+
+
+def _chunks(stream: Iterator[Job], size: int) -> Iterator[list[Job]]:
+    chunk: list[Job] = []
+    for job in stream:
+        chunk.append(job)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _run_parallel(stream: Iterator[Job], settings: Settings, jobs: int, collect: Any) -> None:
-    pending: dict[Future[Outcome], Job] = {}
+    size = 1 if settings.formats else 50  # a report takes a second; a score, a millisecond
+    pending: set[Future[list[Outcome]]] = set()
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+
+    def drain(finished: set[Future[list[Outcome]]]) -> None:
+        for future in finished:
+            pending.discard(future)
+            for outcome in future.result():
+                collect(outcome)
+
     try:
-        for job in stream:
-            pending[pool.submit(process, job, settings)] = job
-            if len(pending) >= 2 * jobs:  # keep only a few jobs in flight
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    del pending[future]
-                    collect(future.result())
-        for future in list(pending):
-            collect(future.result())
-            del pending[future]
+        for chunk in _chunks(stream, size):
+            pending.add(pool.submit(process_chunk, chunk, settings))
+            if len(pending) >= 2 * jobs:  # only a few chunks in flight: memory stays flat
+                drain(wait(pending, return_when=FIRST_COMPLETED)[0])
+        while pending:
+            drain(wait(pending, return_when=FIRST_COMPLETED)[0])
     except KeyboardInterrupt:
         pool.shutdown(wait=True, cancel_futures=True)
         raise

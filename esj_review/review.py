@@ -225,7 +225,7 @@ def check_value(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]
     return f"unknown question type {kind}"  # pragma: no cover - the rubric schema forbids it
 
 
-def check_review(rubric: Rubric, review: Review) -> list[Problem]:
+def check_review(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> list[Problem]:
     """Every problem of a review against its rubric: errors first, then warnings."""
     problems: list[Problem] = []
     optional = {i.id for i in rubric.optional_items()}
@@ -252,7 +252,7 @@ def check_review(rubric: Rubric, review: Review) -> list[Problem]:
         problems += [
             Problem(f"answers.{q}", "unknown question id for this rubric") for q in unknown
         ]
-    for slot in review.slots(rubric):
+    for slot in review.slots(rubric) if slots is None else slots:
         problems.extend(_check_slot(rubric, review, slot))
     return sorted(problems, key=lambda p: p.severity != "error")
 

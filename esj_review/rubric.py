@@ -214,6 +214,9 @@ class Rubric(_Frozen):
 
     _hash: str = PrivateAttr(default="")
     _path: Path | None = PrivateAttr(default=None)
+    # Lookups the scoring and batch hot paths make thousands of times; the model is frozen.
+    _questions: dict[str, Question] | None = PrivateAttr(default=None)
+    _choices: dict[tuple[str, frozenset[str]], list[Choice]] = PrivateAttr(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
@@ -251,19 +254,33 @@ class Rubric(_Frozen):
 
     def question(self, qid: str) -> Question | None:
         """The top-level question with this id."""
-        return next((q for _, q in self.iter_questions() if q.id == qid), None)
+        private = self.__pydantic_private__  # direct: pydantic's __getattr__ is slow here
+        assert private is not None
+        if private["_questions"] is None:
+            private["_questions"] = {q.id: q for _, q in self.iter_questions()}
+        found: Question | None = private["_questions"].get(qid)
+        return found
 
     def choices_for(
         self, question: Question, enabled: frozenset[str] = frozenset()
     ) -> list[Choice]:
-        """The choices a question offers; optional taxonomy items only when enabled."""
+        """The choices a question offers; optional taxonomy items only when enabled.
+
+        The list is shared (the rubric is frozen): callers must not change it.
+        """
         if question.choices_from is None:
-            return list(question.choices)
-        return [
-            Choice(id=item.id, label=item.label, description=item.description)
-            for item in self.taxonomy(question.choices_from)
-            if not item.optional or item.id in enabled
-        ]
+            return question.choices
+        private = self.__pydantic_private__
+        assert private is not None
+        cache: dict[tuple[str, frozenset[str]], list[Choice]] = private["_choices"]
+        key = (question.choices_from, enabled)
+        if key not in cache:
+            cache[key] = [
+                Choice(id=item.id, label=item.label, description=item.description)
+                for item in self.taxonomy(question.choices_from)
+                if not item.optional or item.id in enabled
+            ]
+        return cache[key]
 
     def optional_items(self) -> list[TaxonomyItem]:
         """Taxonomy items a review can switch on with `rubric.enable`."""

@@ -142,10 +142,13 @@ def _points(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) ->
     return rule.answered_points, f"an answer{suffix} scores {rule.answered_points:g}"
 
 
-def score(rubric: Rubric, review: Review) -> Scorecard:
-    """Score a review. Pure: the same rubric and review always give the same scorecard."""
+def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Scorecard:
+    """Score a review. Pure: the same rubric and review always give the same scorecard.
+
+    `slots` may pass in `review.slots(rubric)` when the caller has it already.
+    """
     enabled = review.enabled
-    slots = review.slots(rubric)
+    slots = review.slots(rubric) if slots is None else slots
     raw: list[tuple[Slot, float, float, str]] = []
     for slot in slots:
         q = slot.question
@@ -170,7 +173,7 @@ def score(rubric: Rubric, review: Review) -> Scorecard:
         comp = slot.question.score.component
         contribution = 100 * share[comp] * pts / totals[comp][1]
         ledger.append(
-            LedgerEntry(
+            LedgerEntry.model_construct(
                 component=comp,
                 question=slot.path,
                 section=slot.section.id,
@@ -183,7 +186,7 @@ def score(rubric: Rubric, review: Review) -> Scorecard:
         )
 
     components = [
-        ComponentScore(
+        ComponentScore.model_construct(
             id=c.id,
             label=c.label,
             weight=c.weight,
@@ -202,7 +205,7 @@ def score(rubric: Rubric, review: Review) -> Scorecard:
         s for s in slots if s.visible and s.question.required and s.question.type != "repeat"
     ]
     gaps = [
-        Gap(question=s.path, section=s.section.id, prompt=s.question.prompt)
+        Gap.model_construct(question=s.path, section=s.section.id, prompt=s.question.prompt)
         for s in required
         if not s.answered
     ]
