@@ -280,11 +280,11 @@ def summary_record(
     rubric: Rubric, review: Any, card: Any, job: Job, outputs: list[str], slots: Any
 ) -> dict[str, Any]:
     """The small record the summary and the portfolio are built from."""
-    from esj_review.report.context import _impacts
+    from esj_review.report.context import impact_items
 
     amount_q = rubric.report.amount
     amount = review.answers.get(amount_q) if amount_q else None
-    burdened = [e["label"] for e in _impacts(rubric, review, slots) if e["burden"]]
+    burdened = [e["label"] for e in impact_items(rubric, review, slots) if e["burden"]]
     return {
         "source": job.source,
         "name": job.name,

@@ -145,13 +145,16 @@ def write_summary(
                 "; ".join(r["outputs"]),
             ]
         )
+    summary_json = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    previous = out / "summary.json"
+    unchanged = previous.exists() and previous.read_text(encoding="utf-8") == summary_json
     atomic_write(out / "summary.csv", _csv(table))
-    atomic_write(out / "summary.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(out / "summary.json", summary_json)
     errors = [ERROR_COLUMNS] + [[p[c] for c in ERROR_COLUMNS] for p in problems]
     atomic_write(out / "errors.csv", _csv(errors))
     html = render_portfolio_html(data, rubric)
     atomic_write(out / "portfolio.html", html)
-    if "pdf" in formats:
+    if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf
 
         summary = json.dumps(data, indent=2, ensure_ascii=False)

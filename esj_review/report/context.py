@@ -146,7 +146,7 @@ def build_context(
             facts.append((_short_prompt(slot.question), value))
 
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
-    impacts = _impacts(rubric, review, slots)
+    impacts = impact_items(rubric, review, slots)
     return ReportContext(
         rubric=rubric,
         review=review,
@@ -181,7 +181,7 @@ def _short_prompt(q: Question) -> str:
     }.get(q.id, q.prompt.rstrip("?"))
 
 
-def _impacts(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
+def impact_items(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
     """One entry per shown repeat item: its label and answers by sub-question id."""
     spec = rubric.report.impacts
     if spec is None:
