@@ -446,57 +446,6 @@ def doctor() -> None:
 # --- batch -------------------------------------------------------------------------------
 
 
-class _Progress:
-    """Batch progress: a rich bar on a terminal, plain lines otherwise (both on stderr)."""
-
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        from esj_review.display import make_console
-
-        self.console = make_console(stderr=True)
-        self.live = self.console.is_terminal
-        self.bar = (
-            Progress(
-                "{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=self.console,
-                transient=True,
-            )
-            if self.live
-            else None
-        )
-        self.task: Any = None
-        self.n = 0
-        self.total = 0
-
-    def start(self, total: int) -> None:
-        self.total = total
-        if self.bar is not None:
-            self.bar.start()
-            self.task = self.bar.add_task("Reviewing", total=total)
-
-    def done(self, outcome: Any) -> None:
-        self.n += 1
-        if outcome.record is not None:
-            r = outcome.record
-            what = "incomplete" if r["score"] is None else f"{r['score']:g} {r['band_label']}"
-            again = " (unchanged)" if outcome.reused else ""
-            line = f"[{self.n}/{self.total}] {r['id']}: {what}{again}"
-        else:
-            line = f"[{self.n}/{self.total}] {outcome.source}: failed (see errors.csv)"
-        if self.bar is not None:
-            self.bar.advance(self.task)
-        else:
-            typer.echo(line, err=True)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 @app.command()
 def batch(
     inputs: Annotated[
@@ -544,7 +493,9 @@ def batch(
     rub = load_rubric(rubric)
     settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date())
     out.mkdir(parents=True, exist_ok=True)
-    progress = _Progress()
+    from esj_review.display import BatchProgress
+
+    progress = BatchProgress()
     try:
         result = run_batch(list(inputs), settings, jobs or os.cpu_count() or 1, progress)
     finally:
