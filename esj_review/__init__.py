@@ -1,10 +1,7 @@
 """esj-review: equity impact reviews scored against a rubric that is data."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("esj-review")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written; pyproject.toml reads it from here (importing
+# importlib.metadata instead would cost `esj-review --help` a quarter of its start-up).
+__version__ = "0.1.0"
 
 REVIEW_FORMAT = "esj-review/1"
