@@ -1,0 +1,107 @@
+"""Commands of the interview: new, resume and edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from esj_review.cli import app
+
+
+def _prompter() -> Any:
+    from esj_review.interview import QuestionaryPrompter
+
+    return QuestionaryPrompter()
+
+
+def _finished(interview: Any, *, full: bool = True) -> None:
+    """The scorecard when the analyst finished; a short note and how to resume otherwise."""
+    from esj_review.display import make_console, scorecard_view
+    from esj_review.interview import score_line
+
+    console = make_console()
+    if full:
+        console.print(scorecard_view(interview.scorecard(), interview.rubric))
+        console.print(f"Saved: {interview.path}", markup=False, highlight=False)
+        return
+    console.print(score_line(interview.scorecard()), markup=False, highlight=False)
+    console.print(
+        f"Saved: {interview.path}. Resume with: esj-review resume {interview.path}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _offer_report(interview: Any) -> None:
+    """After Finish, offer the PDF (only in a real interview, never from a pre-filled file)."""
+    from esj_review.session import offer_report
+
+    if interview.finished:
+        written = offer_report(interview)
+        if written is not None:
+            typer.echo(f"wrote {written}", err=True)
+
+
+@app.command()
+def new(
+    output: Annotated[
+        Path | None, typer.Argument(help="Review file to write (default: PROPOSAL-ID.yaml).")
+    ] = None,
+    rubric: Annotated[
+        str | None, typer.Option("--rubric", help="Rubric id or file (default: king-county-esj).")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="A review file whose answers pre-fill the interview."),
+    ] = None,
+) -> None:
+    """Start a review: the interview asks each question and saves after every answer."""
+    from esj_review.session import new_review
+
+    interview = new_review(output, rubric, answers, _prompter())
+    _finished(interview, full=interview.finished or interview.scorecard().complete)
+    _offer_report(interview)
+
+
+@app.command()
+def resume(
+    review: Annotated[Path, typer.Argument(help="The review file to continue.")],
+) -> None:
+    """Continue a review where it stopped, from the section menu."""
+    from esj_review.session import resume_review
+
+    interview = resume_review(review, _prompter())
+    _finished(interview, full=interview.finished)
+    _offer_report(interview)
+
+
+@app.command()
+def edit(
+    review: Annotated[Path, typer.Argument(help="The review file to change.")],
+    section: Annotated[
+        str | None, typer.Option("--section", help="Ask every question of one section.")
+    ] = None,
+    question: Annotated[
+        str | None,
+        typer.Option(
+            "--question",
+            help="Ask one question (e.g. engagement_level or "
+            "determinant_impacts.housing.direction).",
+        ),
+    ] = None,
+) -> None:
+    """Change answers in a review and see how the score moves."""
+    from esj_review.session import edit_review
+
+    if section and question:
+        raise typer.BadParameter("give --section or --question, not both")
+    interview, before = edit_review(review, section, question, _prompter())
+    after = interview.scorecard()
+    _finished(interview)
+
+    def show(card: Any) -> str:
+        return "incomplete" if card.score is None else f"{card.score:g} ({card.band.label})"
+
+    typer.echo(f"Score: {show(before)} -> {show(after)}")
