@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import signal
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -319,6 +320,30 @@ class BatchResult:
     interrupted: bool = False
 
 
+class StopFlag:
+    """Ctrl-C during a batch: the first press asks to stop after the work in progress (a
+    KeyboardInterrupt raised inside the process pool's machinery can hang it); a second press
+    stops at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def __enter__(self) -> StopFlag:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+
 def run_batch(inputs: list[Path], settings: Settings, jobs: int, observer: Observer) -> BatchResult:
     """Process every input; Ctrl-C stops after the proposals being worked on."""
     rubric = _rubric(settings.rubric_ref)
@@ -336,15 +361,18 @@ def run_batch(inputs: list[Path], settings: Settings, jobs: int, observer: Obser
         reused += outcome.reused
         observer.done(outcome)
 
-    try:
-        if jobs <= 1:
-            for job in stream:
-                collect(process(job, settings))
-        else:
-            _run_parallel(stream, settings, jobs, collect)
-    except KeyboardInterrupt:
-        return BatchResult(records, problems, reused, interrupted=True)
-    return BatchResult(records, problems, reused)
+    with StopFlag() as stop:
+        try:
+            if jobs <= 1:
+                for job in stream:
+                    if stop.requested:
+                        break
+                    collect(process(job, settings))
+            else:
+                _run_parallel(stream, settings, jobs, collect, stop)
+        except KeyboardInterrupt:
+            stop.requested = True
+    return BatchResult(records, problems, reused, interrupted=stop.requested)
 
 
 def process_chunk(chunk: list[Job], settings: Settings) -> list[Outcome]:
@@ -363,7 +391,9 @@ def _chunks(stream: Iterator[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
-def _run_parallel(stream: Iterator[Job], settings: Settings, jobs: int, collect: Any) -> None:
+def _run_parallel(
+    stream: Iterator[Job], settings: Settings, jobs: int, collect: Any, stop: StopFlag
+) -> None:
     size = 1 if settings.formats else 50  # a report takes a second; a score, a millisecond
     pending: set[Future[list[Outcome]]] = set()
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
@@ -371,17 +401,21 @@ def _run_parallel(stream: Iterator[Job], settings: Settings, jobs: int, collect:
     def drain(finished: set[Future[list[Outcome]]]) -> None:
         for future in finished:
             pending.discard(future)
-            for outcome in future.result():
-                collect(outcome)
+            if not future.cancelled():
+                for outcome in future.result():
+                    collect(outcome)
 
     try:
         for chunk in _chunks(stream, size):
+            if stop.requested:
+                break
             pending.add(pool.submit(process_chunk, chunk, settings))
-            if len(pending) >= 2 * jobs:  # only a few chunks in flight: memory stays flat
-                drain(wait(pending, return_when=FIRST_COMPLETED)[0])
+            while len(pending) >= 2 * jobs and not stop.requested:  # a few chunks in flight
+                drain(wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)[0])
+        if stop.requested:
+            for future in pending:
+                future.cancel()  # not started: dropped; started: finished and kept
         while pending:
-            drain(wait(pending, return_when=FIRST_COMPLETED)[0])
-    except KeyboardInterrupt:
+            drain(wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)[0])
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
