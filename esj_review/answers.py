@@ -105,3 +105,28 @@ def item_lookup(slots: list[Slot], rep_id: str, item: str) -> dict[str, Any]:
         for s in slots
         if s.parent is not None and s.parent.id == rep_id and s.item == item and s.visible
     }
+
+
+def answer_parts(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> list[str]:
+    """An answer as a reader sees it: choice labels, Yes/No, numbers with separators."""
+    if not is_answered(value):
+        return []
+    labels = {c.id: c.label for c in rubric.choices_for(q, enabled)}
+    if isinstance(value, list):
+        return [labels.get(v, str(v)) for v in value]
+    if isinstance(value, bool):
+        return ["Yes" if value else "No"]
+    if isinstance(value, int | float):
+        if q.integer:
+            return [str(int(value))]
+        return [f"{int(value):,}" if float(value).is_integer() else f"{value:,}"]
+    return [labels.get(str(value), str(value))]
+
+
+def plain_answer(value: Any) -> str:
+    """A stored answer as one line of plain text (ids, not labels), for the ledger."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)

@@ -12,6 +12,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from esj_review.answers import plain_answer
 from esj_review.lint import LintReport
 from esj_review.rubric import TAXONOMIES, Rubric
 from esj_review.scoring import Scorecard
@@ -112,13 +113,7 @@ def ledger_view(card: Scorecard) -> Table:
         if entry.component != current:
             current = entry.component
             table.add_row(Text(labels.get(current, current), style="bold"), end_section=False)
-        answer = entry.answer
-        if isinstance(answer, list):
-            shown = ", ".join(map(str, answer))
-        elif isinstance(answer, bool):
-            shown = "yes" if answer else "no"
-        else:
-            shown = "" if answer is None else str(answer)
+        shown = plain_answer(entry.answer)
         if len(shown) > 40:
             shown = shown[:39] + "…"
         table.add_row(

@@ -15,7 +15,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from esj_review.answers import Slot
+from esj_review.answers import Slot, answer_parts
 from esj_review.display import make_console, scorecard_view
 from esj_review.errors import EsjError, ExitCode, UsageError
 from esj_review.prompts import Option, PromptSpec, answer_from, spec_for
@@ -215,16 +215,12 @@ class Interview:
 
     def _item_heading(self, slot: Slot) -> Text:
         assert slot.parent is not None
-        over = self.rubric.question(slot.parent.over or "")
         chosen = answer_at(self.review, slot.parent.over or "")
         chosen = chosen if isinstance(chosen, list) else []
-        labels = (
-            {c.id: c.label for c in self.rubric.choices_for(over, self.review.enabled)}
-            if (over)
-            else {}
-        )
-        n = chosen.index(slot.item) + 1 if slot.item in chosen else 0
-        return Text(f"\n{n} of {len(chosen)}: {labels.get(slot.item or '', slot.item)}", "bold")
+        item = slot.item or ""
+        label = self.rubric.item_label(slot.parent, item, self.review.enabled)
+        n = chosen.index(item) + 1 if item in chosen else 0
+        return Text(f"\n{n} of {len(chosen)}: {label}", "bold")
 
     def ask_section(self, section: Section, *, only_missing: bool) -> None:
         """Ask a section's shown questions in order (only the unanswered ones, if asked so)."""
@@ -369,18 +365,6 @@ class Interview:
     def _answer_text(self, slot: Slot) -> Text:
         if not slot.answered:
             return Text("gap" if slot.question.required else "-", style="yellow")
-        value = slot.value
-        choices = {
-            c.id: c.label for c in self.rubric.choices_for(slot.question, self.review.enabled)
-        }
-        if isinstance(value, list):
-            return Text(", ".join(str(choices.get(v, v)) for v in value))
-        if isinstance(value, bool):
-            return Text("yes" if value else "no")
-        if isinstance(value, str):
-            text = choices.get(value, value)
-        elif slot.question.integer:
-            text = str(int(value))
-        else:
-            text = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+        parts = answer_parts(self.rubric, slot.question, slot.value, self.review.enabled)
+        text = ", ".join(parts)
         return Text(text if len(text) < 200 else text[:199] + "…")

@@ -178,9 +178,6 @@ def hash_of(text: str) -> str:
 
 def render_portfolio_html(data: dict[str, Any], rubric: Rubric) -> str:
     """The portfolio report as HTML (same styles as the proposal reports)."""
-    import markupsafe
+    from esj_review.report.render import render_page
 
-    from esj_review.report.render import _css, _environment
-
-    template = _environment().get_template("portfolio.html.j2")
-    return template.render(data=data, rubric=rubric, css=markupsafe.Markup(_css()))
+    return render_page("portfolio.html.j2", data=data, rubric=rubric)

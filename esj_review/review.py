@@ -281,14 +281,15 @@ def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
                 if sub not in subs
             )
     if not slot.visible and slot.answered and not message:
-        why = _hidden_reason(slot)
+        why = hidden_reason(slot)
         out.append(
             Problem(path, f"is answered but hidden ({why}), so it does not score", "warning")
         )
     return out
 
 
-def _hidden_reason(slot: Slot) -> str:
+def hidden_reason(slot: Slot) -> str:
+    """Why a question is not shown for this review, in words."""
     if slot.parent is not None and slot.question.when is None:
         return f"{slot.item!r} is not chosen in {slot.parent.over!r}"
     cond = slot.question.when or slot.section.when

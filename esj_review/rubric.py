@@ -91,6 +91,7 @@ class Question(_Frozen):
     id: str = IdField
     type: QuestionType
     prompt: str
+    label: str = ""  # a short name for tables and the statement ("Fiscal year")
     help: str = ""
     required: bool = False
     when: Condition | None = None
@@ -213,7 +214,6 @@ class Rubric(_Frozen):
     report: ReportFields = ReportFields()
 
     _hash: str = PrivateAttr(default="")
-    _path: Path | None = PrivateAttr(default=None)
     # Lookups the scoring and batch hot paths make thousands of times; the model is frozen.
     _questions: dict[str, Question] | None = PrivateAttr(default=None)
     _choices: dict[tuple[str, frozenset[str]], list[Choice]] = PrivateAttr(default_factory=dict)
@@ -230,16 +230,6 @@ class Rubric(_Frozen):
             )
             self._hash = hashlib.sha256(canonical.encode()).hexdigest()
         return self._hash
-
-    @property
-    def path(self) -> Path | None:
-        """The file this rubric was loaded from."""
-        return self._path
-
-    @property
-    def ref(self) -> str:
-        """`id@version`, as reviews name it."""
-        return f"{self.id}@{self.version}"
 
     def taxonomy(self, name: TaxonomyName) -> list[TaxonomyItem]:
         """One of the five taxonomies by name."""
@@ -282,6 +272,12 @@ class Rubric(_Frozen):
             ]
         return cache[key]
 
+    def item_label(self, repeat: Question, item: str, enabled: frozenset[str]) -> str:
+        """The label of one item of a repeat (a determinant's name, say)."""
+        over = self.question(repeat.over or "")
+        choices = self.choices_for(over, enabled) if over else []
+        return next((c.label for c in choices if c.id == item), item)
+
     def optional_items(self) -> list[TaxonomyItem]:
         """Taxonomy items a review can switch on with `rubric.enable`."""
         return [item for name in TAXONOMIES for item in self.taxonomy(name) if item.optional]
@@ -304,10 +300,9 @@ def parse_rubric(data: object, source: Path | str) -> Rubric:
         raise ValidationFailed(source, problems_from_pydantic(exc, data=data)) from None
     from esj_review.lint import lint_rubric  # lint imports this module
 
-    errors = [p for p in lint_rubric(rubric).problems if p.severity == "error"]
+    errors = lint_rubric(rubric).errors
     if errors:
         raise ValidationFailed(source, errors)
-    rubric._path = Path(source)
     return rubric
 
 

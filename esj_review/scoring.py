@@ -260,7 +260,7 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
                 return local.get(qid, MISSING) if qid in subs else top(qid)
 
             if local and evaluate(rule.when, lookup):
-                label = _item_label(rubric, rule.for_each, item, review.enabled)
+                label = rubric.item_label(rep, item, review.enabled) if rep else item
                 message = rule.message.replace("{item}", label)
                 raised.append(
                     Flag(
@@ -268,13 +268,6 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
                     )
                 )
     return raised
-
-
-def _item_label(rubric: Rubric, rep_id: str, item: str, enabled: frozenset[str]) -> str:
-    rep = rubric.question(rep_id)
-    over = rubric.question(rep.over or "") if rep else None
-    choices = rubric.choices_for(over, enabled) if over else []
-    return next((c.label for c in choices if c.id == item), item)
 
 
 def _band_for(rubric: Rubric, value: float | None) -> BandRef | None:

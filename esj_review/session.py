@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from rich.text import Text
 
 from esj_review.answers import Slot
-from esj_review.conditions import describe
 from esj_review.errors import InputFileError, Problem, UsageError, ValidationFailed
 from esj_review.files import load_data, safe_filename
 from esj_review.interview import InteractiveRequired, Interrupted, Interview, Prompter
@@ -23,6 +22,7 @@ from esj_review.review import (
     Review,
     RubricRef,
     check_review,
+    hidden_reason,
     load_review,
     parse_review,
     rubric_for,
@@ -157,9 +157,8 @@ def find_slot(interview: Interview, path: str) -> Slot:
     for slot in interview.review.slots(interview.rubric):
         if slot.path == path and slot.question.type != "repeat":
             if not slot.visible:
-                cond = slot.question.when or slot.section.when
-                why = f" (shown only when {describe(cond)})" if cond else ""
-                raise UsageError(f"question {path!r} is not shown for this review{why}")
+                why = hidden_reason(slot)
+                raise UsageError(f"question {path!r} is not shown for this review ({why})")
             return slot
     raise UsageError(
         f"no question {path!r} in rubric {interview.rubric.id}; "

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from esj_review import __version__
-from esj_review.answers import Slot
+from esj_review.answers import Slot, answer_parts, plain_answer
 from esj_review.conditions import MISSING, describe, is_answered
 from esj_review.report.text import lang_of, visible
 from esj_review.review import Review
@@ -79,24 +79,9 @@ class ReportContext:
         return self.card.answers_hash[:12]
 
 
-def _labels(rubric: Rubric, q: Question, enabled: frozenset[str]) -> dict[str, str]:
-    return {c.id: c.label for c in rubric.choices_for(q, enabled)}
-
-
 def answer_shown(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> list[Shown]:
     """An answer as the reader should see it: choice labels, yes/no, formatted numbers."""
-    if not is_answered(value):
-        return []
-    labels = _labels(rubric, q, enabled)
-    if isinstance(value, list):
-        return [Shown.of(labels.get(v, str(v))) for v in value]
-    if isinstance(value, bool):
-        return [Shown("Yes" if value else "No")]
-    if isinstance(value, int | float):
-        if q.integer:
-            return [Shown(str(int(value)))]
-        return [Shown(f"{int(value):,}" if float(value).is_integer() else f"{value:,}")]
-    return [Shown.of(labels.get(str(value), str(value)))]
+    return [Shown.of(text) for text in answer_parts(rubric, q, value, enabled)]
 
 
 def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
@@ -141,9 +126,9 @@ def build_context(
         slot = shown.get(qid)
         if slot is not None and slot.answered:
             value = answer_shown(rubric, slot.question, slot.value, enabled)
-            if slot.question.id == "amount" and value:
+            if slot.question.id == fields.amount and value:  # the rubric's dollars question
                 value = [Shown("$" + value[0].text)]
-            facts.append((_short_prompt(slot.question), value))
+            facts.append((slot.question.label or slot.question.prompt.rstrip("?"), value))
 
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
     impacts = impact_items(rubric, review, slots)
@@ -171,24 +156,11 @@ def build_context(
     )
 
 
-def _short_prompt(q: Question) -> str:
-    return {
-        "fiscal_year": "Fiscal year",
-        "amount": "Amount",
-        "decision_date": "Decision date",
-        "geography": "Where",
-        "geography_detail": "Places",
-    }.get(q.id, q.prompt.rstrip("?"))
-
-
 def impact_items(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
     """One entry per shown repeat item: its label and answers by sub-question id."""
     spec = rubric.report.impacts
     if spec is None:
         return []
-    rep = rubric.question(spec.repeat)
-    over = rubric.question(rep.over or "") if rep else None
-    labels = _labels(rubric, over, review.enabled) if over else {}
     items: dict[str, dict[str, Any]] = {}
     for slot in slots:
         if slot.parent is None or slot.parent.id != spec.repeat or slot.item is None:
@@ -199,7 +171,7 @@ def impact_items(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict
             slot.item,
             {
                 "id": slot.item,
-                "label": labels.get(slot.item, slot.item),
+                "label": rubric.item_label(slot.parent, slot.item, review.enabled),
                 "answers": {},
                 "questions": {},
             },
@@ -361,9 +333,8 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
             if slot.section.id != section.id or not slot.visible or slot.question.type == "repeat":
                 continue
             heading = None
-            if slot.item is not None and slot.item != item:
-                over = rubric.question(slot.parent.over or "") if slot.parent else None
-                heading = (_labels(rubric, over, enabled) if over else {}).get(slot.item, slot.item)
+            if slot.parent is not None and slot.item is not None and slot.item != item:
+                heading = rubric.item_label(slot.parent, slot.item, enabled)
             item = slot.item
             answer = answer_shown(rubric, slot.question, slot.value, enabled)
             rows.append(
@@ -389,15 +360,7 @@ def _ledger(card: Scorecard) -> list[dict[str, Any]]:
     labels = {c.id: c.label for c in card.components}
     rows = []
     for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
-        answer = entry.answer
-        if isinstance(answer, list):
-            text = ", ".join(map(str, answer))
-        elif isinstance(answer, bool):
-            text = "yes" if answer else "no"
-        elif answer is None:
-            text = ""
-        else:
-            text = str(answer)
+        text = plain_answer(entry.answer)
         rows.append(
             {
                 "component": labels[entry.component],

@@ -52,8 +52,13 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
 
 def render_html(ctx: ReportContext) -> str:
     """The report as one self-contained HTML document (styles inline, nothing fetched)."""
-    template = _environment().get_template("report.html.j2")
-    return template.render(ctx=ctx, css=markupsafe.Markup(_css()))
+    return render_page("report.html.j2", ctx=ctx)
+
+
+def render_page(template: str, **context: object) -> str:
+    """An HTML page from a template, with the report styles inline (nothing is fetched)."""
+    page = _environment().get_template(template)
+    return page.render(css=markupsafe.Markup(_css()), **context)
 
 
 @cache
