@@ -194,7 +194,7 @@ def _label_of(
     q = entry["questions"].get(qid)
     if q is None or not is_answered(value):
         return ""
-    return " ".join(s.text for s in answer_shown(rubric, q, value, enabled))
+    return "; ".join(s.text for s in answer_shown(rubric, q, value, enabled))
 
 
 def _by_population(
