@@ -18,11 +18,11 @@ from pathlib import Path
 import weasyprint
 
 from bench.make_sheet import write_sheet
+from esj_review.core.review import load_review
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.scoring import score
 from esj_review.report.context import build_context
 from esj_review.report.render import render_html
-from esj_review.review import load_review
-from esj_review.rubric import load_rubric
-from esj_review.scoring import score
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import weasyprint
 
+from esj_review.core.review import load_review
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.scoring import score
 from esj_review.report.context import build_context
 from esj_review.report.render import render_html, render_report
-from esj_review.review import load_review
-from esj_review.rubric import load_rubric
-from esj_review.scoring import score
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "reduced-fare-transit.yaml"
 RUNS = 7

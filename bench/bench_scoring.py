@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from esj_review.review import Review, parse_review
-from esj_review.rubric import load_rubric
-from esj_review.scoring import score
+from esj_review.core.review import Review, parse_review
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.scoring import score
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 COUNT = 1000

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from esj_review.review import Review, load_review
-from esj_review.rubric import load_rubric
-from esj_review.templates import sheet_columns
+from esj_review.core.review import Review, load_review
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.templates import sheet_columns
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEPARTMENTS = [

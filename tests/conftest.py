@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from esj_review.review import Review, parse_review
-from esj_review.rubric import Rubric, load_rubric
+from esj_review.core.review import Review, parse_review
+from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console, RenderableType
 
-from esj_review.prompts import SKIP, Option, PromptSpec
+from esj_review.interview.prompts import SKIP, Option, PromptSpec
 
 
 class Scripted:

@@ -6,8 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from esj_review.review import Review, parse_review
-from esj_review.rubric import Question, Rubric
+from esj_review.core.review import Review, parse_review
+from esj_review.core.rubric import Question, Rubric
 
 TEXTS = st.sampled_from(["", "short", "A considered answer that is long enough to earn points."])
 

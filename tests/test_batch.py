@@ -18,11 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.make_sheet import rows as example_rows
-from esj_review.batch import Outcome, Settings, run_batch
+from esj_review.batch.run import Outcome, Settings, run_batch
+from esj_review.batch.sheets import parse_amount, parse_date
 from esj_review.cli import app
-from esj_review.rubric import load_rubric
-from esj_review.sheets import parse_amount, parse_date
-from esj_review.templates import sheet_columns
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.templates import sheet_columns
 from tests.conftest import EXAMPLES
 
 COLUMNS = ["rubric.enable", *sheet_columns(load_rubric("king-county-esj"))]

@@ -16,7 +16,7 @@ import typer
 from typer.testing import CliRunner
 
 from esj_review.cli import app
-from esj_review.errors import ExitCode
+from esj_review.core.errors import ExitCode
 from tests.conftest import EXAMPLES, ROOT
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from esj_review.conditions import MISSING, Condition, describe, evaluate
+from esj_review.core.conditions import MISSING, Condition, describe, evaluate
 
 
 def lookup_from(answers: dict[str, Any]) -> Any:

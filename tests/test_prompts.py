@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from esj_review.conditions import MISSING
-from esj_review.prompts import SKIP, answer_from, parse_number, spec_for
-from esj_review.review import check_value
-from esj_review.rubric import Question, Rubric
+from esj_review.core.checks import check_value
+from esj_review.core.conditions import MISSING
+from esj_review.core.rubric import Question, Rubric
+from esj_review.interview.prompts import SKIP, answer_from, parse_number, spec_for
 
 
 def q(rubric: Rubric, qid: str) -> Question:

@@ -10,10 +10,10 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from esj_review.conditions import MISSING
-from esj_review.interview import QuestionaryPrompter
-from esj_review.prompts import SKIP, Option, answer_from, spec_for
-from esj_review.rubric import Rubric
+from esj_review.core.conditions import MISSING
+from esj_review.core.rubric import Rubric
+from esj_review.interview.flow import QuestionaryPrompter
+from esj_review.interview.prompts import SKIP, Option, answer_from, spec_for
 
 DOWN = "\x1b[B"
 ENTER = "\r"

@@ -15,12 +15,12 @@ from pikepdf import pdfa
 from typer.testing import CliRunner
 
 from esj_review.cli import app
+from esj_review.core.review import Review, load_review
+from esj_review.core.rubric import Rubric
+from esj_review.core.scoring import score
 from esj_review.report.context import build_context
 from esj_review.report.extract import extract_review
 from esj_review.report.render import render_html, render_markdown, render_report, report_date
-from esj_review.review import Review, load_review
-from esj_review.rubric import Rubric
-from esj_review.scoring import score
 from tests.conftest import EXAMPLES
 
 DATE = dt.date(2026, 11, 29)

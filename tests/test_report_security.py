@@ -15,14 +15,15 @@ import pytest
 import tinyhtml5
 from pikepdf import pdfa
 
+from esj_review.core.checks import check_review
+from esj_review.core.review import Review, load_review
+from esj_review.core.rubric import Rubric
+from esj_review.core.scoring import score
 from esj_review.report.context import build_context
 from esj_review.report.extract import extract_review
 from esj_review.report.fetcher import make_fetcher
 from esj_review.report.pdf import RenderError, render_pdf
 from esj_review.report.render import ASSETS, render_html, render_report
-from esj_review.review import Review, check_review, load_review
-from esj_review.rubric import Rubric
-from esj_review.scoring import score
 from tests.conftest import EXAMPLES
 
 DATE = dt.date(2026, 11, 29)

@@ -10,16 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from esj_review.errors import EsjError
-from esj_review.review import (
-    MIGRATIONS,
-    Review,
-    check_review,
-    load_review,
-    rubric_for,
-    save_review,
-)
-from esj_review.rubric import Rubric
+from esj_review.core.checks import check_review, rubric_for
+from esj_review.core.errors import EsjError
+from esj_review.core.review import MIGRATIONS, Review, load_review, save_review
+from esj_review.core.rubric import Rubric
 from tests.conftest import EXAMPLES
 
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"

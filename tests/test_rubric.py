@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from esj_review.errors import ValidationFailed
-from esj_review.lint import lint_rubric
-from esj_review.rubric import Rubric, load_rubric, parse_rubric, shipped_rubrics
+from esj_review.core.errors import ValidationFailed
+from esj_review.core.lint import lint_rubric
+from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import load_rubric, parse_rubric, shipped_rubrics
 from tests.conftest import RUBRICS
 
 KC_DATA: dict[str, Any] = yaml.safe_load((RUBRICS / "king-county-esj.yaml").read_text())

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esj_review.review import Review, check_review, load_review
-from esj_review.rubric import Rubric, load_rubric
-from esj_review.scoring import Scorecard, score
+from esj_review.core.checks import check_review
+from esj_review.core.review import Review, load_review
+from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.scoring import Scorecard, score
 from tests.conftest import EXAMPLES
 from tests.strategies import reviews, value_for
 
@@ -97,7 +99,7 @@ def test_gare_rubric_runs_on_the_same_engine() -> None:
         "proposal": {"id": "G-1", "title": "Test"},
         "answers": {"equity_effect": "increases", "burden_on_poc": "none"},
     }
-    from esj_review.review import parse_review
+    from esj_review.core.review import parse_review
 
     card = score(GARE, parse_review(data, "g.yaml"))
     assert card.score is None and card.flags[0].id == "increases_disparities"

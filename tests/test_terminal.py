@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from esj_review.cli import app
-from esj_review.review import load_review
+from esj_review.core.review import load_review
 from tests.conftest import EXAMPLES
 
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from esj_review import __version__
-from esj_review.answers import Slot, answer_parts, plain_answer
-from esj_review.conditions import MISSING, describe, is_answered
+from esj_review._version import __version__
+from esj_review.core.answers import Slot, answer_parts, impact_items, plain_answer
+from esj_review.core.conditions import MISSING, describe, is_answered
+from esj_review.core.review import Review
+from esj_review.core.rubric import Question, Rubric
+from esj_review.core.scoring import Scorecard
 from esj_review.report.text import lang_of, visible
-from esj_review.review import Review
-from esj_review.rubric import Question, Rubric
-from esj_review.scoring import Scorecard
 
 STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
 
@@ -154,35 +154,6 @@ def build_context(
         sections=_sections(rubric, review, slots),
         ledger=_ledger(card),
     )
-
-
-def impact_items(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
-    """One entry per shown repeat item: its label and answers by sub-question id."""
-    spec = rubric.report.impacts
-    if spec is None:
-        return []
-    items: dict[str, dict[str, Any]] = {}
-    for slot in slots:
-        if slot.parent is None or slot.parent.id != spec.repeat or slot.item is None:
-            continue
-        if not slot.visible:
-            continue
-        entry = items.setdefault(
-            slot.item,
-            {
-                "id": slot.item,
-                "label": rubric.item_label(slot.parent, slot.item, review.enabled),
-                "answers": {},
-                "questions": {},
-            },
-        )
-        entry["answers"][slot.question.id] = slot.value
-        entry["questions"][slot.question.id] = slot.question
-    for entry in items.values():
-        entry["direction"] = entry["answers"].get(spec.direction, MISSING)
-        entry["benefit"] = entry["direction"] in spec.benefit_values
-        entry["burden"] = entry["direction"] in spec.burden_values
-    return list(items.values())
 
 
 def _label_of(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from esj_review.errors import InputFileError
-from esj_review.files import MAX_FILE_BYTES, parse_data
-from esj_review.review import Review, parse_review
+from esj_review.core.errors import InputFileError
+from esj_review.core.files import MAX_FILE_BYTES, parse_data
+from esj_review.core.review import Review, parse_review
 
 REVIEW_ATTACHMENT = "review.yaml"
 

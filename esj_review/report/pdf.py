@@ -12,7 +12,8 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from esj_review.errors import EsjError
+from esj_review.core.errors import EsjError
+from esj_review.core.review import REVIEW_FORMAT
 from esj_review.report.fetcher import make_fetcher
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def render_pdf(
         (
             "review.yaml",
             review_yaml,
-            "The review (esj-review/1); esj-review extract returns it.",
+            f"The review ({REVIEW_FORMAT}); esj-review extract returns it.",
             "Source",
         ),
         ("scorecard.json", scorecard_json, "The scorecard with its ledger, as JSON.", "Data"),

@@ -13,10 +13,10 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from esj_review.core.review import Review, dump_review
+from esj_review.core.rubric import Rubric
+from esj_review.core.scoring import Scorecard, score
 from esj_review.report.context import ReportContext, build_context
-from esj_review.review import Review, dump_review
-from esj_review.rubric import Rubric
-from esj_review.scoring import Scorecard, score
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from esj_review.errors import InputFileError
+from esj_review.core.errors import InputFileError
 
 # A review with a 1 MB narrative is legitimate; a 50 MB file is not.
 MAX_FILE_BYTES = 8 * 1024 * 1024

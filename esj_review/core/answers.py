@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from esj_review.conditions import MISSING, evaluate, is_answered
-from esj_review.rubric import Question, Rubric, Section
+from esj_review.core.conditions import MISSING, evaluate, is_answered
+from esj_review.core.rubric import Question, Rubric, Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +130,33 @@ def plain_answer(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else str(value)
+
+
+def impact_items(rubric: Rubric, review: Any, slots: list[Slot]) -> list[dict[str, Any]]:
+    """One entry per shown repeat item: its label and answers by sub-question id."""
+    enabled = review.enabled
+    spec = rubric.report.impacts
+    if spec is None:
+        return []
+    items: dict[str, dict[str, Any]] = {}
+    for slot in slots:
+        if slot.parent is None or slot.parent.id != spec.repeat or slot.item is None:
+            continue
+        if not slot.visible:
+            continue
+        entry = items.setdefault(
+            slot.item,
+            {
+                "id": slot.item,
+                "label": rubric.item_label(slot.parent, slot.item, enabled),
+                "answers": {},
+                "questions": {},
+            },
+        )
+        entry["answers"][slot.question.id] = slot.value
+        entry["questions"][slot.question.id] = slot.question
+    for entry in items.values():
+        entry["direction"] = entry["answers"].get(spec.direction, MISSING)
+        entry["benefit"] = entry["direction"] in spec.benefit_values
+        entry["burden"] = entry["direction"] in spec.burden_values
+    return list(items.values())

@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from esj_review import __version__
-from esj_review.files import atomic_write
-from esj_review.rubric import Rubric
+from esj_review._version import __version__
+from esj_review.core.files import atomic_write
+from esj_review.core.rubric import Rubric
 
 SUMMARY_COLUMNS = [
     "rank",

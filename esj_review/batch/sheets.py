@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from esj_review import REVIEW_FORMAT
-from esj_review.errors import InputFileError, Problem
-from esj_review.rubric import CHOICE_TYPES, Question, Rubric
-from esj_review.templates import sheet_columns
+from esj_review.core.errors import InputFileError, Problem
+from esj_review.core.review import REVIEW_FORMAT
+from esj_review.core.rubric import CHOICE_TYPES, Question, Rubric
+from esj_review.core.templates import sheet_columns
 
 SHEET_SUFFIXES = {".csv", ".xlsx"}
 PROPOSAL_COLUMNS = ("proposal.id", "proposal.title", "proposal.kind", "proposal.department")
@@ -231,7 +231,7 @@ def _fill(
 
 def dictionary_rows(rubric: Rubric) -> list[list[str]]:
     """The data dictionary: one row per column of the batch sheet."""
-    from esj_review.conditions import describe
+    from esj_review.core.conditions import describe
 
     every = frozenset(i.id for i in rubric.optional_items())
     rows = [["column", "question", "type", "required", "choices (id = label)", "shown when"]]

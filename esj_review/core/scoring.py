@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from esj_review.answers import Slot, item_lookup
-from esj_review.conditions import MISSING, evaluate
-from esj_review.review import Review
-from esj_review.rubric import Question, Rubric
+from esj_review.core.answers import Slot, item_lookup
+from esj_review.core.conditions import MISSING, evaluate
+from esj_review.core.review import Review
+from esj_review.core.rubric import Question, Rubric
 
 
 class LedgerEntry(BaseModel):

@@ -7,19 +7,19 @@ from typing import Annotated, Any
 
 import typer
 
-from esj_review.cli import app
+from esj_review.cli.common import app
 
 
 def _prompter() -> Any:
-    from esj_review.interview import QuestionaryPrompter
+    from esj_review.interview.flow import QuestionaryPrompter
 
     return QuestionaryPrompter()
 
 
 def _finished(interview: Any, *, full: bool = True) -> None:
     """The scorecard when the analyst finished; a short note and how to resume otherwise."""
-    from esj_review.display import make_console, scorecard_view
-    from esj_review.interview import score_line
+    from esj_review.interview.flow import score_line
+    from esj_review.report.terminal import make_console, scorecard_view
 
     console = make_console()
     if full:
@@ -36,7 +36,7 @@ def _finished(interview: Any, *, full: bool = True) -> None:
 
 def _offer_report(interview: Any) -> None:
     """After Finish, offer the PDF (only in a real interview, never from a pre-filled file)."""
-    from esj_review.session import offer_report
+    from esj_review.interview.session import offer_report
 
     if interview.finished:
         written = offer_report(interview)
@@ -58,7 +58,7 @@ def new(
     ] = None,
 ) -> None:
     """Start a review: the interview asks each question and saves after every answer."""
-    from esj_review.session import new_review
+    from esj_review.interview.session import new_review
 
     interview = new_review(output, rubric, answers, _prompter())
     _finished(interview, full=interview.finished or interview.scorecard().complete)
@@ -70,7 +70,7 @@ def resume(
     review: Annotated[Path, typer.Argument(help="The review file to continue.")],
 ) -> None:
     """Continue a review where it stopped, from the section menu."""
-    from esj_review.session import resume_review
+    from esj_review.interview.session import resume_review
 
     interview = resume_review(review, _prompter())
     _finished(interview, full=interview.finished)
@@ -93,7 +93,7 @@ def edit(
     ] = None,
 ) -> None:
     """Change answers in a review and see how the score moves."""
-    from esj_review.session import edit_review
+    from esj_review.interview.session import edit_review
 
     if section and question:
         raise typer.BadParameter("give --section or --question, not both")

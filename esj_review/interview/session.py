@@ -12,24 +12,24 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 
-from esj_review.answers import Slot
-from esj_review.errors import InputFileError, Problem, UsageError, ValidationFailed
-from esj_review.files import load_data, safe_filename
-from esj_review.interview import InteractiveRequired, Interrupted, Interview, Prompter
-from esj_review.prompts import Option, PromptSpec, answer_from
-from esj_review.review import (
+from esj_review.core.answers import Slot
+from esj_review.core.checks import check_review, hidden_reason, rubric_for
+from esj_review.core.errors import InputFileError, Problem, UsageError, ValidationFailed
+from esj_review.core.files import load_data, safe_filename
+from esj_review.core.review import (
+    REVIEW_FORMAT,
     Proposal,
     Review,
     RubricRef,
-    check_review,
-    hidden_reason,
     load_review,
     parse_review,
-    rubric_for,
     tidy_hidden,
 )
-from esj_review.rubric import Rubric, Section, load_rubric
-from esj_review.scoring import Scorecard
+from esj_review.core.rubric import Rubric, Section
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.scoring import Scorecard
+from esj_review.interview.flow import InteractiveRequired, Interrupted, Interview, Prompter
+from esj_review.interview.prompts import Option, PromptSpec, answer_from
 
 T = TypeVar("T")
 
@@ -205,7 +205,7 @@ def prefill(
     if not isinstance(enable, list | None):
         raise InputFileError(path, "expected a list of optional item ids", "rubric.enable")
     trial = {
-        "format": "esj-review/1",
+        "format": REVIEW_FORMAT,
         "rubric": {"id": rubric.id, "version": rubric.version, "enable": enable or []},
         "proposal": {"id": "x", "title": "x"} | {k: v for k, v in proposal.items() if v},
         "answers": answers,
@@ -321,7 +321,7 @@ def edit_review(
 
 def offer_report(interview: Interview) -> Path | None:
     """At the end of an interview: offer to write the PDF report beside the review."""
-    from esj_review.files import atomic_write
+    from esj_review.core.files import atomic_write
     from esj_review.report.render import render_report
 
     target = interview.path.with_suffix(".pdf")

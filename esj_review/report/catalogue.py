@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from esj_review.conditions import describe
-from esj_review.lint import component_maxima
-from esj_review.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
+from esj_review.core.conditions import describe
+from esj_review.core.lint import component_maxima
+from esj_review.core.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
 
 
 def _cell(text: object) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from esj_review.cli import _out, rubric_app
+from esj_review.cli.common import rubric_app, write_out
 
 
 class TextOrJson(StrEnum):
@@ -20,8 +20,8 @@ class TextOrJson(StrEnum):
 @rubric_app.command("list")
 def rubric_list() -> None:
     """List the rubrics shipped with the tool."""
-    from esj_review.display import make_console, rubric_list_view
-    from esj_review.rubric import load_rubric, shipped_rubrics
+    from esj_review.core.rubrics import load_rubric, shipped_rubrics
+    from esj_review.report.terminal import make_console, rubric_list_view
 
     make_console().print(rubric_list_view([load_rubric(r) for r in shipped_rubrics()]))
 
@@ -34,15 +34,15 @@ def rubric_show(
     ),
 ) -> None:
     """Show a rubric's taxonomies, sections and components."""
-    from esj_review.rubric import load_rubric
+    from esj_review.core.rubrics import load_rubric
 
     rub = load_rubric(ref)
     if format is TextOrJson.json:
         data = rub.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["hash"] = rub.content_hash
-        _out(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+        write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
         return
-    from esj_review.display import make_console, rubric_text_view
+    from esj_review.report.terminal import make_console, rubric_text_view
 
     make_console().print(rubric_text_view(rub))
 
@@ -52,9 +52,9 @@ def rubric_validate(
     path: Annotated[Path, typer.Argument(help="A rubric file (YAML or JSON).")],
 ) -> None:
     """Check a rubric file: schema, ids, conditions, reachability, bands, maximum points."""
-    from esj_review.display import lint_view, make_console
-    from esj_review.lint import lint_rubric
-    from esj_review.rubric import load_rubric_file
+    from esj_review.core.lint import lint_rubric
+    from esj_review.core.rubrics import load_rubric_file
+    from esj_review.report.terminal import lint_view, make_console
 
     rub = load_rubric_file(path)  # raises with every error
     report = lint_rubric(rub)
@@ -69,11 +69,11 @@ def rubric_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """Print the JSON Schema of rubric files, for editors."""
-    from esj_review.rubric import Rubric
+    from esj_review.core.rubric import Rubric
 
     schema = Rubric.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    _out(json.dumps(schema, indent=2) + "\n", output)
+    write_out(json.dumps(schema, indent=2) + "\n", output)
 
 
 @rubric_app.command("doc")
@@ -82,7 +82,7 @@ def rubric_doc(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """Print a Markdown catalogue: every section, question, choice, point, band and flag."""
-    from esj_review.catalogue import render_catalogue
-    from esj_review.rubric import load_rubric
+    from esj_review.core.rubrics import load_rubric
+    from esj_review.report.catalogue import render_catalogue
 
-    _out(render_catalogue(load_rubric(ref)), output)
+    write_out(render_catalogue(load_rubric(ref)), output)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from esj_review.conditions import MISSING
-from esj_review.review import check_value
-from esj_review.rubric import Question, Rubric
+from esj_review.core.checks import check_value
+from esj_review.core.conditions import MISSING
+from esj_review.core.rubric import Question, Rubric
 
 Widget = Literal["text", "select", "checkbox", "confirm"]
 

@@ -6,16 +6,14 @@ as typed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from esj_review.answers import plain_answer
-from esj_review.lint import LintReport
-from esj_review.rubric import TAXONOMIES, Rubric
-from esj_review.scoring import Scorecard
+from esj_review.core.answers import plain_answer
+from esj_review.core.lint import LintReport
+from esj_review.core.rubric import TAXONOMIES, Rubric
+from esj_review.core.scoring import Scorecard
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -182,55 +180,3 @@ def lint_view(report: LintReport, rubric: Rubric) -> RenderableType:
 def make_console(stderr: bool = False, width: int | None = None) -> Console:
     """A console that respects NO_COLOR; `width` fixes the layout for files."""
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
-
-
-class BatchProgress:
-    """Batch progress: a rich bar on a terminal, plain lines otherwise (both on stderr)."""
-
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self.console = make_console(stderr=True)
-        self.live = self.console.is_terminal
-        self.bar = (
-            Progress(
-                "{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=self.console,
-                transient=True,
-            )
-            if self.live
-            else None
-        )
-        self.task: Any = None
-        self.n = 0
-        self.total = 0
-
-    def start(self, total: int) -> None:
-        """Show the bar (or nothing yet, for plain lines)."""
-        self.total = total
-        if self.bar is not None:
-            self.bar.start()
-            self.task = self.bar.add_task("Reviewing", total=total)
-
-    def done(self, outcome: Any) -> None:
-        """Advance the bar, or print one line for the proposal."""
-        self.n += 1
-        if outcome.record is not None:
-            r = outcome.record
-            what = "incomplete" if r["score"] is None else f"{r['score']:g} {r['band_label']}"
-            again = " (unchanged)" if outcome.reused else ""
-            line = f"[{self.n}/{self.total}] {r['id']}: {what}{again}"
-        else:
-            line = f"[{self.n}/{self.total}] {outcome.source}: failed (see errors.csv)"
-        if self.bar is not None:
-            self.bar.advance(self.task)
-        else:
-            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
-
-    def stop(self) -> None:
-        """Take the bar off the screen."""
-        if self.bar is not None:
-            self.bar.stop()

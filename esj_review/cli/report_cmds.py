@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from esj_review.cli import _load_checked, app
-from esj_review.errors import ExitCode, UsageError
+from esj_review.cli.common import app, load_checked
+from esj_review.core.errors import ExitCode, UsageError
 
 
 class ReportFormat(StrEnum):
@@ -55,7 +55,7 @@ def report(
     """Write the report: Equity Impact Statement, scorecard, determinants, answers, method."""
     from esj_review.report.render import FORMATS, render_report
 
-    loaded, rub, warnings = _load_checked(review)
+    loaded, rub, warnings = load_checked(review)
     for problem in warnings:
         typer.echo(problem.render(review), err=True)
     data = render_report(rub, loaded, format.value, pdf_variant.value, validate=check)
@@ -64,7 +64,7 @@ def report(
         sys.stdout.flush()
         return
     target = output or review.with_suffix(FORMATS[format.value].suffix)
-    from esj_review.files import atomic_write
+    from esj_review.core.files import atomic_write
 
     atomic_write(target, data)
     typer.echo(f"wrote {target}", err=True)
@@ -87,7 +87,7 @@ def extract(
         return
     if output.exists() and not force:
         raise UsageError(f"{output} already exists; use --force to replace it")
-    from esj_review.files import atomic_write
+    from esj_review.core.files import atomic_write
 
     atomic_write(output, text)
     typer.echo(f"wrote {output}", err=True)
@@ -99,8 +99,8 @@ def doctor() -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from esj_review.display import make_console
     from esj_review.report.doctor import run_checks
+    from esj_review.report.terminal import make_console
 
     checks = run_checks()
     table = Table(title="esj-review doctor", title_justify="left")
@@ -149,10 +149,10 @@ def batch(
     """Review many proposals: validate, score and report each; summary, portfolio and errors."""
     import os
 
-    from esj_review.batch import Settings, run_batch
-    from esj_review.portfolio import write_summary
+    from esj_review.batch.portfolio import write_summary
+    from esj_review.batch.run import Settings, run_batch
+    from esj_review.core.rubrics import load_rubric
     from esj_review.report.render import FORMATS, report_date
-    from esj_review.rubric import load_rubric
 
     formats = tuple(f.strip() for f in format.split(",") if f.strip() and f.strip() != "none")
     unknown = [f for f in formats if f not in FORMATS]
@@ -164,7 +164,7 @@ def batch(
     rub = load_rubric(rubric)
     settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date())
     out.mkdir(parents=True, exist_ok=True)
-    from esj_review.display import BatchProgress
+    from esj_review.cli.progress import BatchProgress
 
     progress = BatchProgress()
     try:

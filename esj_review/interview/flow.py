@@ -15,11 +15,9 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from esj_review.answers import Slot, answer_parts
-from esj_review.display import make_console, scorecard_view
-from esj_review.errors import EsjError, ExitCode, UsageError
-from esj_review.prompts import Option, PromptSpec, answer_from, spec_for
-from esj_review.review import (
+from esj_review.core.answers import Slot, answer_parts
+from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.review import (
     Review,
     answer_at,
     aside_paths,
@@ -27,8 +25,10 @@ from esj_review.review import (
     set_value,
     tidy_hidden,
 )
-from esj_review.rubric import Rubric, Section
-from esj_review.scoring import Scorecard, score
+from esj_review.core.rubric import Rubric, Section
+from esj_review.core.scoring import Scorecard, score
+from esj_review.interview.prompts import Option, PromptSpec, answer_from, spec_for
+from esj_review.report.terminal import make_console, scorecard_view
 
 NO_TERMINAL = (
     "interactive session required: this command asks questions, but standard input is not a "

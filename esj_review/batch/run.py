@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from esj_review import __version__
-from esj_review.errors import EsjError, Problem
-from esj_review.files import atomic_write, load_data, safe_filename
-from esj_review.rubric import Rubric, load_rubric
-from esj_review.sheets import SHEET_SUFFIXES, header_problems, read_rows, row_to_review
+from esj_review._version import __version__
+from esj_review.batch.sheets import SHEET_SUFFIXES, header_problems, read_rows, row_to_review
+from esj_review.core.errors import EsjError, Problem
+from esj_review.core.files import atomic_write, load_data, safe_filename
+from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import load_rubric
 
 REVIEW_SUFFIXES = {".yaml", ".yml", ".json"}
 STATE_DIR = ".esj-batch"
@@ -232,8 +233,9 @@ def process(job: Job, settings: Settings) -> Outcome:
 
 
 def _process(job: Job, settings: Settings) -> Outcome:
-    from esj_review.review import check_review, parse_review, rubric_for
-    from esj_review.scoring import score
+    from esj_review.core.checks import check_review, rubric_for
+    from esj_review.core.review import parse_review
+    from esj_review.core.scoring import score
 
     sheet_rubric = _rubric(settings.rubric_ref)
     problems: list[Problem] = []
@@ -281,7 +283,7 @@ def summary_record(
     rubric: Rubric, review: Any, card: Any, job: Job, outputs: list[str], slots: Any
 ) -> dict[str, Any]:
     """The small record the summary and the portfolio are built from."""
-    from esj_review.report.context import impact_items
+    from esj_review.core.answers import impact_items
 
     amount_q = rubric.report.amount
     amount = review.answers.get(amount_q) if amount_q else None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from esj_review import REVIEW_FORMAT
-from esj_review.conditions import describe
-from esj_review.rubric import CHOICE_TYPES, Question, Rubric
+from esj_review.core.conditions import describe
+from esj_review.core.review import REVIEW_FORMAT
+from esj_review.core.rubric import CHOICE_TYPES, Question, Rubric
 
 _EXAMPLE = {
     "text": '""',

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from esj_review.conditions import MISSING, Condition, atoms, evaluate
-from esj_review.errors import Problem
-from esj_review.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
+from esj_review.core.conditions import MISSING, Condition, atoms, evaluate
+from esj_review.core.errors import Problem
+from esj_review.core.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
 
 PROPOSAL_FIELDS = ("proposal.kind", "proposal.department")
 _MAX_COMBINATIONS = 20_000
@@ -328,7 +328,7 @@ def _check_bands(rubric: Rubric, add: Any) -> None:
 
 def component_maxima(rubric: Rubric) -> dict[str, ComponentMax]:
     """Each component's maximum points, with repeated questions counted per item."""
-    from esj_review.scoring import question_max
+    from esj_review.core.scoring import question_max
 
     everything = frozenset(i.id for i in rubric.optional_items())
     result = {c.id: ComponentMax() for c in rubric.scoring.components}

@@ -5,20 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from esj_review.conditions import Condition
-from esj_review.errors import (
-    InputFileError,
-    RubricNotFound,
-    ValidationFailed,
-    problems_from_pydantic,
-)
-from esj_review.files import load_data
+from esj_review.core.conditions import Condition
 
 TaxonomyName = Literal["determinants", "goal_areas", "strategies", "policy_areas", "populations"]
 TAXONOMIES: tuple[TaxonomyName, ...] = (
@@ -285,70 +276,3 @@ class Rubric(_Frozen):
     def band(self, band_id: str) -> Band:
         """The band with this id."""
         return next(b for b in self.scoring.bands if b.id == band_id)
-
-
-# --- loading -----------------------------------------------------------------------------
-
-
-def parse_rubric(data: object, source: Path | str) -> Rubric:
-    """Validate parsed data as a rubric, then lint it; raise with every error found."""
-    if not isinstance(data, dict):
-        raise InputFileError(source, "a rubric must be a mapping of fields")
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as exc:
-        raise ValidationFailed(source, problems_from_pydantic(exc, data=data)) from None
-    from esj_review.lint import lint_rubric  # lint imports this module
-
-    errors = lint_rubric(rubric).errors
-    if errors:
-        raise ValidationFailed(source, errors)
-    return rubric
-
-
-def load_rubric_file(path: Path) -> Rubric:
-    """Load, validate and lint one rubric file."""
-    return parse_rubric(load_data(path), path)
-
-
-def data_dir(name: str) -> Path:
-    """A folder shipped with the package (`rubrics`, `examples`); a source tree works too."""
-    packaged = Path(__file__).parent / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / name
-
-
-@cache
-def shipped_rubrics() -> dict[str, Path]:
-    """Map rubric id to file for every rubric shipped with the tool."""
-    found: dict[str, Path] = {}
-    for path in sorted(data_dir("rubrics").glob("*.yaml")):
-        found[path.stem] = path
-    return found
-
-
-@cache
-def _load_shipped(path: Path) -> Rubric:
-    return load_rubric_file(path)
-
-
-def load_rubric(ref: str | Path) -> Rubric:
-    """Load a rubric by shipped id (`king-county-esj`, optionally `@version`) or by file path."""
-    text = str(ref)
-    rubric_id, _, version = text.partition("@")
-    if rubric_id in shipped_rubrics():
-        rubric = _load_shipped(shipped_rubrics()[rubric_id])
-        if version and version != rubric.version:
-            raise RubricNotFound(
-                f"rubric {rubric_id} version {version} is not available; "
-                f"this tool has version {rubric.version}"
-            )
-        return rubric
-    path = Path(text)
-    if path.is_file():
-        return load_rubric_file(path)
-    known = ", ".join(shipped_rubrics()) or "none"
-    raise RubricNotFound(
-        f"no rubric named {text!r} (shipped rubrics: {known}; or give a file path)"
-    )

@@ -1,0 +1,2 @@
+"""Batch mode: inputs and sheet readers, the worker boundary, the re-run cache and the
+portfolio."""

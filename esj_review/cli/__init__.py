@@ -1,0 +1,27 @@
+"""The `esj-review` command line: parse arguments, call the library, map errors to exit codes.
+
+Each command group lives in its own module and registers itself on the shared `app` from
+`common` when imported here, in the order `--help` lists them; no command module imports this
+package back.
+"""
+
+from __future__ import annotations
+
+from esj_review.cli.common import app
+
+# isort: split
+from esj_review.cli import review_cmds
+
+# isort: split
+from esj_review.cli import interview_cmds
+
+# isort: split
+from esj_review.cli import report_cmds, rubric_cmds
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "interview_cmds", "main", "report_cmds", "review_cmds", "rubric_cmds"]

@@ -1,0 +1,97 @@
+"""What every command shares: the app, error handling, --version/--debug, output and loading."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from esj_review._version import __version__
+from esj_review.core.errors import EsjError, ExitCode, Problem, ValidationFailed
+
+HELP = """Equity impact reviews scored against King County's Equity and Social Justice framework
+(or another rubric), with every point explained.
+
+King County's Equity Impact Review assigns no number; the score is this tool's method."""
+
+
+class _Group(TyperGroup):
+    """Turns expected failures into one clear message and a documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EsjError as exc:
+            if ctx.params.get("debug"):
+                raise
+            prefix = "" if exc.exit_code == ExitCode.INTERRUPTED else "error: "
+            for line in exc.message.splitlines():
+                typer.echo(f"{prefix}{line}", err=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+rubric_app = typer.Typer(
+    help="List, show, check and document rubrics.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(rubric_app, name="rubric")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"esj-review {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """Equity impact reviews with a transparent, explainable score."""
+
+
+def write_out(text: str, output: Path | None) -> None:
+    """Write a result to a file (atomically) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from esj_review.core.files import atomic_write
+
+    atomic_write(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+def load_checked(path: Path, rubric_ref: str | None = None) -> tuple[Any, Any, list[Problem]]:
+    """Load a review and its rubric; raise on errors, return warnings."""
+    from esj_review.core.checks import check_review, rubric_for
+    from esj_review.core.review import load_review
+
+    review = load_review(path)
+    rubric = rubric_for(review, path, rubric_ref)
+    problems = check_review(rubric, review)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ValidationFailed(path, errors)
+    return review, rubric, problems
+
+
+RubricOption = Annotated[
+    str | None,
+    typer.Option("--rubric", help="Rubric file to use instead of the one the review names."),
+]

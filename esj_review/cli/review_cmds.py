@@ -1,0 +1,148 @@
+"""Commands on review files: validate, score, template and demo."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from esj_review.cli.common import RubricOption, app, load_checked, write_out
+from esj_review.core.errors import EsjError, ExitCode, UsageError
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class TemplateFormat(StrEnum):
+    yaml = "yaml"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def validate(
+    reviews: Annotated[list[Path], typer.Argument(help="Review files (YAML or JSON).")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also fail when a review is incomplete.")
+    ] = False,
+    rubric: RubricOption = None,
+) -> None:
+    """Check review files against their rubric; print every problem as file: field: message."""
+    from esj_review.core.scoring import score
+
+    failed = False
+    for path in reviews:
+        try:
+            review, rub, warnings = load_checked(path, rubric)
+        except EsjError as exc:
+            failed = True
+            typer.echo(exc.message)
+            continue
+        for problem in warnings:
+            typer.echo(problem.render(path))
+        card = score(rub, review)
+        if card.complete:
+            typer.echo(f"{path}: ok", err=True)
+        else:
+            failed = failed or strict
+            typer.echo(
+                f"{path}: valid but incomplete: {len(card.gaps)} required answers missing "
+                f"({', '.join(g.question for g in card.gaps[:5])}"
+                f"{', ...' if len(card.gaps) > 5 else ''})",
+                err=True,
+            )
+    if failed:
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+@app.command("score")
+def score_cmd(
+    review: Annotated[Path, typer.Argument(help="A review file (YAML or JSON).")],
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ScoreFormat.table
+    ),
+    ledger: Annotated[bool, typer.Option("--ledger", help="Show every scored answer.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    rubric: RubricOption = None,
+) -> None:
+    """Score a review: components, band, flags, completeness, gaps and the ledger."""
+    from esj_review.core.scoring import score
+
+    loaded, rub, warnings = load_checked(review, rubric)
+    for problem in warnings:
+        typer.echo(problem.render(review), err=True)
+    card = score(rub, loaded)
+    if format is ScoreFormat.json:
+        write_out(card.model_dump_json(indent=2) + "\n", output)
+        return
+    print_scorecard(card, rub, ledger=ledger, output=output)
+
+
+def print_scorecard(card: Any, rubric: Any, *, ledger: bool, output: Path | None) -> None:
+    from esj_review.report.terminal import make_console, scorecard_view
+
+    view = scorecard_view(card, rubric, ledger=ledger)
+    if output is None:
+        make_console().print(view)
+        return
+    console = make_console(width=120)
+    with console.capture() as capture:
+        console.print(view)
+    write_out(capture.get(), output)
+
+
+@app.command()
+def template(
+    rubric: Annotated[str, typer.Option("--rubric", help="Rubric id or file.")] = (
+        "king-county-esj"
+    ),
+    format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="yaml or csv.")] = (
+        TemplateFormat.yaml
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Write a blank review (every question as a comment) or a batch sheet with its dictionary."""
+    from esj_review.batch.sheets import dictionary_csv, xlsx_template
+    from esj_review.core.files import atomic_write
+    from esj_review.core.rubrics import load_rubric
+    from esj_review.core.templates import csv_template, yaml_template
+
+    rub = load_rubric(rubric)
+    if format is TemplateFormat.xlsx:
+        if output is None:
+            raise UsageError("an XLSX template needs --output FILE.xlsx")
+        atomic_write(output, xlsx_template(rub))
+        typer.echo(f"wrote {output} (sheets: Proposals, Data dictionary)", err=True)
+        return
+    if format is TemplateFormat.csv:
+        write_out(csv_template(rub), output)
+        if output is not None:
+            guide = output.with_name(f"{output.stem}-dictionary.csv")
+            atomic_write(guide, dictionary_csv(rub))
+            typer.echo(f"wrote {guide} (the data dictionary)", err=True)
+        return
+    write_out(yaml_template(rub), output)
+
+
+@app.command()
+def demo(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the example's PDF report.")
+    ] = Path("reduced-fare-transit.pdf"),
+) -> None:
+    """Score the bundled example review, print its scorecard and write its PDF report."""
+    from esj_review.core.files import atomic_write
+    from esj_review.core.rubrics import data_dir
+    from esj_review.core.scoring import score
+    from esj_review.report.render import render_report
+
+    example = data_dir("examples") / "reduced-fare-transit.yaml"
+    review, rub, _ = load_checked(example)
+    typer.echo(f"Example review: {example.name}", err=True)
+    print_scorecard(score(rub, review), rub, ledger=False, output=None)
+    atomic_write(output, render_report(rub, review, "pdf", "archival"))
+    typer.echo(f"wrote {output} (PDF/A-3b, tagged; the review and scorecard attached)", err=True)

@@ -1,0 +1,165 @@
+"""A review checked against its rubric: every answer's value, unknown ids, hidden answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from esj_review.core.answers import Slot
+from esj_review.core.conditions import MISSING, describe
+from esj_review.core.errors import InputFileError, Problem, RubricNotFound
+from esj_review.core.review import Review
+from esj_review.core.rubric import CHOICE_TYPES, Question, Rubric
+from esj_review.core.rubrics import load_rubric
+
+
+def rubric_for(review: Review, source: Path | str, override: str | None = None) -> Rubric:
+    """The rubric a review names; a problem at `rubric.*` when it is unknown or mismatched."""
+    try:
+        rubric = load_rubric(override or review.rubric.id)
+    except RubricNotFound as exc:
+        raise InputFileError(source, exc.message, "rubric.id") from None
+    if rubric.id != review.rubric.id:
+        raise InputFileError(
+            source, f"written for rubric {review.rubric.id!r}, not {rubric.id!r}", "rubric.id"
+        )
+    if rubric.version != review.rubric.version:
+        raise InputFileError(
+            source,
+            f"written for {rubric.id} version {review.rubric.version}; "
+            f"this tool has version {rubric.version}",
+            "rubric.version",
+        )
+    return rubric
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_value(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> str | None:
+    """Why `value` is not a valid answer to `q`, or None. The interview uses this too."""
+    if value is None:
+        return None
+    kind = q.type
+    if kind == "text":
+        if not isinstance(value, str):
+            return "expected text (put it in quotes)"
+        if len(value) > q.max_length:
+            return f"is {len(value)} characters; at most {q.max_length} allowed"
+        return None
+    if kind in CHOICE_TYPES:
+        ids = [c.id for c in rubric.choices_for(q, enabled)]
+        shown = ", ".join(ids)
+        if kind == "multiselect":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return f"expected a list of choices from: {shown}"
+            bad = [v for v in value if v not in ids]
+            if bad:
+                return f"{bad[0]!r} is not a choice; expected some of: {shown}"
+            if len(set(value)) != len(value):
+                return "lists a choice twice"
+            if value and len(value) < q.min_selected:
+                return f"choose at least {q.min_selected}"
+            return None
+        if value not in ids:
+            return f"{value!r} is not a choice; expected one of: {shown}"
+        return None
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "expected a number"
+        if not math.isfinite(value):
+            return "expected a finite number"
+        if q.integer and not float(value).is_integer():
+            return "expected a whole number"
+        if q.min is not None and value < q.min:
+            return f"must be at least {q.min:g}"
+        if q.max is not None and value > q.max:
+            return f"must be at most {q.max:g}"
+        return None
+    if kind == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            return "expected a date as YYYY-MM-DD"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "is not a real date (YYYY-MM-DD)"
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else "expected yes or no (true or false)"
+    if kind == "repeat":
+        return None if isinstance(value, dict) else "expected a mapping of item id to answers"
+    return f"unknown question type {kind}"  # pragma: no cover - the rubric schema forbids it
+
+
+def check_review(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> list[Problem]:
+    """Every problem of a review against its rubric: errors first, then warnings."""
+    problems: list[Problem] = []
+    optional = {i.id for i in rubric.optional_items()}
+    for item in review.rubric.enable:
+        if item not in optional:
+            problems.append(Problem("rubric.enable", f"{item!r} is not an optional rubric item"))
+    kinds = [c.id for c in rubric.proposal_kinds]
+    if review.proposal.kind is not None and review.proposal.kind not in kinds:
+        problems.append(
+            Problem("proposal.kind", f"{review.proposal.kind!r} is not one of: {', '.join(kinds)}")
+        )
+    known = {q.id for _, q in rubric.iter_questions()}
+    unknown = [qid for qid in review.answers if qid not in known]
+    if len(unknown) > 5 and len(unknown) * 2 > len(review.answers):
+        problems.append(
+            Problem(
+                "answers",
+                f"{len(unknown)} of {len(review.answers)} answers are not questions of rubric "
+                f"{rubric.id} {rubric.version} (first: {unknown[0]!r}); "
+                "was this review written for another rubric?",
+            )
+        )
+    else:
+        problems += [
+            Problem(f"answers.{q}", "unknown question id for this rubric") for q in unknown
+        ]
+    for slot in review.slots(rubric) if slots is None else slots:
+        problems.extend(_check_slot(rubric, review, slot))
+    return sorted(problems, key=lambda p: p.severity != "error")
+
+
+def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
+    if slot.value is MISSING:
+        return []
+    path = f"answers.{slot.path}"
+    out = []
+    message = check_value(rubric, slot.question, slot.value, review.enabled)
+    if message:
+        out.append(Problem(path, message))
+    if slot.question.type == "repeat" and isinstance(slot.value, dict):
+        subs = {s.id for s in slot.question.questions}
+        over = rubric.question(slot.question.over or "")
+        valid = {c.id for c in rubric.choices_for(over, review.enabled)} if over else set()
+        for key, item in slot.value.items():
+            if key not in valid:
+                out.append(Problem(f"{path}.{key}", f"is not a choice of {slot.question.over!r}"))
+            elif not isinstance(item, dict):
+                out.append(Problem(f"{path}.{key}", "expected a mapping of question id to answer"))
+                continue
+            out.extend(
+                Problem(f"{path}.{key}.{sub}", "unknown question id for this rubric")
+                for sub in item
+                if sub not in subs
+            )
+    if not slot.visible and slot.answered and not message:
+        why = hidden_reason(slot)
+        out.append(
+            Problem(path, f"is answered but hidden ({why}), so it does not score", "warning")
+        )
+    return out
+
+
+def hidden_reason(slot: Slot) -> str:
+    """Why a question is not shown for this review, in words."""
+    if slot.parent is not None and slot.question.when is None:
+        return f"{slot.item!r} is not chosen in {slot.parent.over!r}"
+    cond = slot.question.when or slot.section.when
+    return f"shown only when {describe(cond)}" if cond else "its section is not shown"
