@@ -21,9 +21,9 @@ from esj_review.core.rubric import Rubric
 from esj_review.core.scoring import score
 from esj_review.report.context import build_context
 from esj_review.report.extract import extract_review
-from esj_review.report.fetcher import make_fetcher
+from esj_review.report.fetcher import ASSETS, make_fetcher
 from esj_review.report.pdf import RenderError, render_pdf
-from esj_review.report.render import ASSETS, render_html, render_report
+from esj_review.report.render import render_html, render_report
 from tests.conftest import EXAMPLES
 
 DATE = dt.date(2026, 11, 29)

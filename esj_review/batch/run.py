@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import signal
-import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any, Protocol
 
 from esj_review._version import __version__
 from esj_review.batch.sheets import SHEET_SUFFIXES, header_problems, read_rows, row_to_review
+from esj_review.batch.stop import StopFlag
 from esj_review.core.errors import EsjError, Problem
 from esj_review.core.files import atomic_write, load_data, safe_filename
 from esj_review.core.rubric import Rubric
@@ -320,30 +320,6 @@ class BatchResult:
     problems: list[dict[str, str]]
     reused: int
     interrupted: bool = False
-
-
-class StopFlag:
-    """Ctrl-C during a batch: the first press asks to stop after the work in progress (a
-    KeyboardInterrupt raised inside the process pool's machinery can hang it); a second press
-    stops at once."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous: Any = None
-
-    def __enter__(self) -> StopFlag:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
 
 
 def run_batch(inputs: list[Path], settings: Settings, jobs: int, observer: Observer) -> BatchResult:

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+ASSETS = Path(__file__).parent / "assets"
+"""The only folder a report may load anything from (the stylesheet)."""
+
 
 def make_fetcher(assets: Path) -> Any:
     """A WeasyPrint URLFetcher limited to files inside `assets`."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from esj_review.core.errors import EsjError
 from esj_review.core.review import REVIEW_FORMAT
-from esj_review.report.fetcher import make_fetcher
+from esj_review.report.fetcher import ASSETS, make_fetcher
 
 if TYPE_CHECKING:
     from esj_review.report.context import ReportContext
@@ -73,8 +73,6 @@ def html_to_pdf(
     relationship); `identity` makes the file identifier, so the same input gives the same
     bytes."""
     import weasyprint
-
-    from esj_review.report.render import ASSETS
 
     if variant not in VARIANTS:
         raise EsjError(f"unknown PDF variant {variant!r}; use one of {', '.join(VARIANTS)}")

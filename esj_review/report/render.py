@@ -17,9 +17,9 @@ from esj_review.core.review import Review, dump_review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scoring import Scorecard, score
 from esj_review.report.context import ReportContext, build_context
+from esj_review.report.fetcher import ASSETS
 
 HERE = Path(__file__).resolve().parent
-ASSETS = HERE / "assets"
 TEMPLATES = HERE / "templates"
 
 
