@@ -6,6 +6,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from esj_review.core.qtypes.multiselect import MultiselectQuestion
+from esj_review.core.qtypes.number import NumberQuestion
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review, parse_review
 from esj_review.core.rubric import Question, Rubric
 
@@ -18,10 +21,10 @@ def value_for(rubric: Rubric, q: Question, enabled: frozenset[str]) -> st.Search
         return TEXTS
     if q.type in {"select", "scale"}:
         return st.sampled_from([c.id for c in rubric.choices_for(q, enabled)])
-    if q.type == "multiselect":
+    if isinstance(q, MultiselectQuestion):
         ids = [c.id for c in rubric.choices_for(q, enabled)]
         return st.lists(st.sampled_from(ids), unique=True, min_size=max(1, q.min_selected))
-    if q.type == "number":
+    if isinstance(q, NumberQuestion):
         low = q.min if q.min is not None else -1e7
         high = q.max if q.max is not None else 1e7
         return st.integers(int(low), int(high))
@@ -41,13 +44,13 @@ def reviews(draw: st.DrawFn, rubric: Rubric, *, complete_text: bool = False) -> 
     enabled -= {""}
     answers: dict[str, Any] = {}
     for _, q in rubric.iter_questions():
-        if q.type != "repeat":
+        if not isinstance(q, RepeatQuestion):
             answers[q.id] = draw(value_for(rubric, q, enabled))
             if complete_text and q.type == "text":
                 answers[q.id] = "A considered answer that is long enough to earn points."
             continue
         items = {}
-        for key in answers.get(q.over or "", []):
+        for key in answers.get(q.over, []):
             items[key] = {s.id: draw(value_for(rubric, s, enabled)) for s in q.questions}
             if complete_text:
                 for s in q.questions:

@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 
 from bench.make_sheet import rows as example_rows
 from esj_review.batch.run import Outcome, Settings, run_batch
-from esj_review.batch.sheets import parse_amount, parse_date
+from esj_review.batch.sheets import cell_value
 from esj_review.cli import app
+from esj_review.core.rubric import Question
 from esj_review.core.rubrics import load_rubric
 from esj_review.core.templates import sheet_columns
 from tests.conftest import EXAMPLES
@@ -250,14 +251,23 @@ def test_a_real_sigint_stops_cleanly(tmp_path: Path) -> None:
 
 
 def test_cells_that_sheets_really_contain() -> None:
-    assert parse_amount("$1,200,000") == 1200000
-    assert parse_amount("(1,300,000)") == -1300000
-    assert parse_amount("-$2,500.50") == -2500.5
-    with pytest.raises(ValueError):
-        parse_amount("two million")
-    assert parse_date(dt.datetime(2027, 3, 1)) == "2027-03-01"
-    assert parse_date(46082) == "2026-03-01"  # an Excel serial number
-    assert parse_date("3/1/2027") == "2027-03-01"
+    kc = load_rubric("king-county-esj")
+    amount, when = kc.question("amount"), kc.question("review_date")
+    assert amount is not None and when is not None
+
+    def cell(q: Question, value: object) -> object:
+        return cell_value(kc, q, value, frozenset())
+
+    assert cell(amount, "$1,200,000") == 1200000
+    assert cell(amount, "(1,300,000)") == -1300000
+    assert cell(amount, "-$2,500.50") == -2500.5
+    assert cell(amount, 4200000.0) == 4200000
+    with pytest.raises(ValueError, match="expected a number"):
+        cell(amount, "two million")
+    assert cell(when, dt.datetime(2027, 3, 1)) == "2027-03-01"
+    assert cell(when, 46082) == "2026-03-01"  # an Excel serial number
+    assert cell(when, "3/1/2027") == "2027-03-01"
+    assert cell(when, "   ") is None
 
 
 def test_xlsx_template_has_the_sheet_and_its_dictionary(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from esj_review.core.conditions import MISSING, Condition, describe, evaluate
+from esj_review.core.conditions import MISSING, Condition, describe, evaluate, parse_condition
 
 
 def lookup_from(answers: dict[str, Any]) -> Any:
@@ -17,7 +17,7 @@ def lookup_from(answers: dict[str, Any]) -> Any:
 
 
 def cond(data: dict[str, Any]) -> Condition:
-    return Condition.model_validate(data)
+    return parse_condition(data)
 
 
 def test_each_operator() -> None:

@@ -157,7 +157,8 @@ def test_schema_errors_name_the_field_by_id() -> None:
     assert any(
         m.startswith("custom.yaml: sections[scope].questions[geography].type: ") for m in messages
     )
-    assert "custom.yaml: sections[proposal].questions[summary].colour: unknown field" in messages
+    where = "custom.yaml: sections[proposal].questions[summary].colour"
+    assert f"{where}: unknown field for a text question" in messages
 
 
 def test_component_without_questions_is_reported() -> None:

@@ -8,22 +8,22 @@ given by its id or its label; amounts may look like "$1,200,000"; Excel dates ar
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from esj_review.core.errors import InputFileError, Problem
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.base import cell_text
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import REVIEW_FORMAT
-from esj_review.core.rubric import CHOICE_TYPES, Question, Rubric
+from esj_review.core.rubric import Question, Rubric
 from esj_review.core.templates import sheet_columns
 
 SHEET_SUFFIXES = {".csv", ".xlsx"}
 PROPOSAL_COLUMNS = ("proposal.id", "proposal.title", "proposal.kind", "proposal.department")
 EXTRA_COLUMNS = ("rubric.enable",)
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -94,89 +94,17 @@ def header_problems(rubric: Rubric, columns: list[str]) -> list[Problem]:
     return problems
 
 
-def _text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    return str(cell).strip()
-
-
-_MONEY = re.compile(r"^\(?-?\$?\s*-?[\d,]*\.?\d+\)?$")
-
-
-def parse_amount(text: str) -> float | int:
-    """`$1,200,000`, `-1,300,000`, `(1,300,000)` (accounting negative), `4200000.50`."""
-    cleaned = text.replace(" ", "")
-    if not _MONEY.match(cleaned):
-        raise ValueError(f"{text!r} is not a number or an amount like $1,200,000")
-    negative = cleaned.startswith("(") or "-" in cleaned
-    digits = cleaned.strip("()").replace("$", "").replace(",", "").replace("-", "")
-    value = float(digits)
-    value = -value if negative else value
-    return int(value) if value.is_integer() else value
-
-
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_date(cell: Any) -> str:
-    """An ISO date from an Excel date, an Excel serial number, YYYY-MM-DD or M/D/YYYY."""
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return (_EXCEL_EPOCH + dt.timedelta(days=int(cell))).isoformat()
-    text = _text(cell)
-    if re.fullmatch(r"\d{5}", text):
-        return (_EXCEL_EPOCH + dt.timedelta(days=int(text))).isoformat()
-    match = _US_DATE.match(text)
-    if match:
-        month, day, year = (int(g) for g in match.groups())
-        return dt.date(year, month, day).isoformat()
-    return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}([ T]|$)", text) else text
-
-
-_TRUE = {"yes", "y", "true", "t", "1", "x"}
-_FALSE = {"no", "n", "false", "f", "0"}
+_text = cell_text
 
 
 def cell_value(rubric: Rubric, q: Question, cell: Any, enabled: frozenset[str]) -> Any:
-    """The answer a cell holds for question `q`; None when blank; ValueError when unreadable."""
+    """The answer a cell holds for question `q`; None when blank; ValueError when unreadable.
+
+    The question's type reads it, with the same parsers the interview's prompts use.
+    """
     if cell is None or (isinstance(cell, str) and cell.strip() == ""):
         return None
-    if q.type == "text":
-        return _text(cell)
-    if q.type == "number":
-        if isinstance(cell, int | float) and not isinstance(cell, bool):
-            return int(cell) if float(cell).is_integer() else cell
-        return parse_amount(_text(cell))
-    if q.type == "date":
-        return parse_date(cell)
-    if q.type == "bool":
-        word = _text(cell).lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        raise ValueError(f"{_text(cell)!r} is not yes or no")
-    if q.type in CHOICE_TYPES:
-        by_label = {c.label.casefold(): c.id for c in rubric.choices_for(q, enabled)}
-        ids = {c.id for c in rubric.choices_for(q, enabled)}
-
-        def choice(text: str) -> str:
-            text = text.strip()
-            return text if text in ids else by_label.get(text.casefold(), text)
-
-        if q.type == "multiselect":
-            return [choice(part) for part in _text(cell).split(";") if part.strip()]
-        return choice(_text(cell))
-    return _text(cell)
+    return kind_of(q).from_cell(rubric, q, cell, enabled)
 
 
 def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -187,14 +115,14 @@ def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any]
     proposal = {key.split(".")[1]: _text(cells.get(key)) or None for key in PROPOSAL_COLUMNS}
     answers: dict[str, Any] = {}
     for _, q in rubric.iter_questions():
-        if q.type != "repeat":
+        if not isinstance(q, RepeatQuestion):
             _fill(rubric, q, q.id, cells, answers, problems, enabled)
             continue
         for column, cell in cells.items():
             if not column.startswith(q.id + ".") or cell in (None, ""):
                 continue
             parts = column.split(".")
-            sub = next((s for s in q.questions if len(parts) == 3 and s.id == parts[2]), None)
+            sub = next((s for s in q.children() if len(parts) == 3 and s.id == parts[2]), None)
             if sub is None:
                 continue
             item = answers.setdefault(q.id, {}).setdefault(parts[1], {})
@@ -257,18 +185,17 @@ def dictionary_rows(rubric: Rubric) -> list[list[str]]:
         ],
     ]
     for _, q in rubric.iter_questions():
-        pairs = [(q.id, q)] if q.type != "repeat" else []
-        if q.type == "repeat":
-            over = rubric.question(q.over or "")
+        pairs: list[tuple[str, Question]] = []
+        if not isinstance(q, RepeatQuestion):
+            pairs.append((q.id, q))
+        else:
+            over = rubric.question(q.over)
             for item in rubric.choices_for(over, every) if over else []:
                 pairs += [(f"{q.id}.{item.id}.{s.id}", s) for s in q.questions]
         for column, question in pairs:
-            choices = ""
-            if question.type in CHOICE_TYPES:
-                choices = "; ".join(
-                    f"{c.id} = {c.label}" for c in rubric.choices_for(question, every)
-                )
-            kind = question.type + (" (separate with ;)" if question.type == "multiselect" else "")
+            choices = "; ".join(f"{c.id} = {c.label}" for c in rubric.choices_for(question, every))
+            note = kind_of(question).sheet_note()
+            kind = question.type + (f" ({note})" if note else "")
             rows.append(
                 [
                     column,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from esj_review.core.conditions import MISSING, evaluate, is_answered
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Question, Rubric, Section
 
 
@@ -24,7 +26,7 @@ class Slot:
     question: Question
     value: Any  # MISSING when unanswered
     visible: bool
-    parent: Question | None = None  # the repeat question, for a repeated question
+    parent: RepeatQuestion | None = None  # the repeat question, for a repeated question
     item: str | None = None  # the repeat item's id (a determinant id, say)
 
     @property
@@ -57,7 +59,7 @@ def walk(
             slots.append(Slot(q.id, section, q, value, visible))
             if visible:
                 shown[q.id] = value
-            if q.type == "repeat":
+            if isinstance(q, RepeatQuestion):
                 slots.extend(_repeat_slots(rubric, section, q, value, visible, top, enabled))
     return slots
 
@@ -65,15 +67,15 @@ def walk(
 def _repeat_slots(
     rubric: Rubric,
     section: Section,
-    rep: Question,
+    rep: RepeatQuestion,
     value: Any,
     visible: bool,
     top: Any,
     enabled: frozenset[str],
 ) -> list[Slot]:
-    over = top(rep.over or "") if visible else MISSING
+    over = top(rep.over) if visible else MISSING
     chosen = [v for v in over if isinstance(v, str)] if isinstance(over, list) else []
-    over_q = rubric.question(rep.over or "")
+    over_q = rubric.question(rep.over)
     valid = {c.id for c in rubric.choices_for(over_q, enabled)} if over_q else set()
     stored = value if isinstance(value, dict) else {}
     keys = [k for k in chosen if k in valid] + [k for k in stored if k not in chosen]
@@ -111,16 +113,7 @@ def answer_parts(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str
     """An answer as a reader sees it: choice labels, Yes/No, numbers with separators."""
     if not is_answered(value):
         return []
-    labels = {c.id: c.label for c in rubric.choices_for(q, enabled)}
-    if isinstance(value, list):
-        return [labels.get(v, str(v)) for v in value]
-    if isinstance(value, bool):
-        return ["Yes" if value else "No"]
-    if isinstance(value, int | float):
-        if q.integer:
-            return [str(int(value))]
-        return [f"{int(value):,}" if float(value).is_integer() else f"{value:,}"]
-    return [labels.get(str(value), str(value))]
+    return kind_of(q).display(rubric, q, value, enabled)
 
 
 def plain_answer(value: Any) -> str:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from pathlib import Path
 from typing import Any
 
 from esj_review.core.answers import Slot
 from esj_review.core.conditions import MISSING, describe
 from esj_review.core.errors import InputFileError, Problem, RubricNotFound
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
-from esj_review.core.rubric import CHOICE_TYPES, Question, Rubric
+from esj_review.core.rubric import Question, Rubric
 from esj_review.core.rubrics import load_rubric
 
 
@@ -36,62 +35,11 @@ def rubric_for(review: Review, source: Path | str, override: str | None = None) 
     return rubric
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def check_value(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> str | None:
     """Why `value` is not a valid answer to `q`, or None. The interview uses this too."""
     if value is None:
         return None
-    kind = q.type
-    if kind == "text":
-        if not isinstance(value, str):
-            return "expected text (put it in quotes)"
-        if len(value) > q.max_length:
-            return f"is {len(value)} characters; at most {q.max_length} allowed"
-        return None
-    if kind in CHOICE_TYPES:
-        ids = [c.id for c in rubric.choices_for(q, enabled)]
-        shown = ", ".join(ids)
-        if kind == "multiselect":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                return f"expected a list of choices from: {shown}"
-            bad = [v for v in value if v not in ids]
-            if bad:
-                return f"{bad[0]!r} is not a choice; expected some of: {shown}"
-            if len(set(value)) != len(value):
-                return "lists a choice twice"
-            if value and len(value) < q.min_selected:
-                return f"choose at least {q.min_selected}"
-            return None
-        if value not in ids:
-            return f"{value!r} is not a choice; expected one of: {shown}"
-        return None
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return "expected a number"
-        if not math.isfinite(value):
-            return "expected a finite number"
-        if q.integer and not float(value).is_integer():
-            return "expected a whole number"
-        if q.min is not None and value < q.min:
-            return f"must be at least {q.min:g}"
-        if q.max is not None and value > q.max:
-            return f"must be at most {q.max:g}"
-        return None
-    if kind == "date":
-        if not isinstance(value, str) or not _DATE.match(value):
-            return "expected a date as YYYY-MM-DD"
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return "is not a real date (YYYY-MM-DD)"
-        return None
-    if kind == "bool":
-        return None if isinstance(value, bool) else "expected yes or no (true or false)"
-    if kind == "repeat":
-        return None if isinstance(value, dict) else "expected a mapping of item id to answers"
-    return f"unknown question type {kind}"  # pragma: no cover - the rubric schema forbids it
+    return kind_of(q).check(rubric, q, value, enabled)
 
 
 def check_review(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> list[Problem]:
@@ -134,13 +82,14 @@ def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
     message = check_value(rubric, slot.question, slot.value, review.enabled)
     if message:
         out.append(Problem(path, message))
-    if slot.question.type == "repeat" and isinstance(slot.value, dict):
-        subs = {s.id for s in slot.question.questions}
-        over = rubric.question(slot.question.over or "")
+    rep = slot.question
+    if isinstance(rep, RepeatQuestion) and isinstance(slot.value, dict):
+        subs = {s.id for s in rep.questions}
+        over = rubric.question(rep.over)
         valid = {c.id for c in rubric.choices_for(over, review.enabled)} if over else set()
         for key, item in slot.value.items():
             if key not in valid:
-                out.append(Problem(f"{path}.{key}", f"is not a choice of {slot.question.over!r}"))
+                out.append(Problem(f"{path}.{key}", f"is not a choice of {rep.over!r}"))
             elif not isinstance(item, dict):
                 out.append(Problem(f"{path}.{key}", "expected a mapping of question id to answer"))
                 continue

@@ -77,19 +77,28 @@ class UsageError(EsjError):
 def field_path(loc: tuple[int | str, ...], prefix: str = "", data: Any = None) -> str:
     """Turn a pydantic error location into `sections[scope].questions[geography].type`.
 
-    A list element that carries an `id` is named by it; otherwise by its position.
+    A list element that carries an `id` is named by it; otherwise by its position. The tag a
+    discriminated union adds (a question's type) is left out: it is not a field.
     """
+    return _walk_loc(loc, prefix, data)[0]
+
+
+def _walk_loc(loc: tuple[int | str, ...], prefix: str, data: Any) -> tuple[str, str | None]:
+    """The field path, and the question type whose model reported the error (if any)."""
     text = prefix
+    tag: str | None = None
     for part in loc:
         if isinstance(part, int):
             item = data[part] if isinstance(data, list) and part < len(data) else None
             ident = item.get("id") if isinstance(item, dict) else None
             text += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
             data = item
+        elif isinstance(data, dict) and part not in data and data.get("type") == part:
+            tag = part
         else:
             text += f".{part}" if text else str(part)
             data = data.get(part) if isinstance(data, dict) else None
-    return text
+    return text, tag
 
 
 def problems_from_pydantic(exc: Any, prefix: str = "", data: Any = None) -> list[Problem]:
@@ -97,17 +106,24 @@ def problems_from_pydantic(exc: Any, prefix: str = "", data: Any = None) -> list
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        path, tag = _walk_loc(loc, prefix, data)
         kind = err["type"]
         if kind == "extra_forbidden":
-            message = "unknown field"
+            message = f"unknown field for a {tag} question" if tag else "unknown field"
         elif kind == "missing":
+            message = "required field is missing"
+        elif kind == "union_tag_invalid":
+            ctx = err.get("ctx", {})
+            path += f".{ctx.get('discriminator', 'type').strip(chr(39))}"
+            expected = ctx.get("expected_tags", "").replace("'", "")
+            message = f"{ctx.get('tag', '')!r} is not a known type; expected one of: {expected}"
+        elif kind == "union_tag_not_found":
+            path += f".{err.get('ctx', {}).get('discriminator', 'type').strip(chr(39))}"
             message = "required field is missing"
         else:
             message = err["msg"]
-            if kind not in {"value_error", "assertion_error"} and "input" in err:
+            if kind not in {"value_error", "assertion_error", "condition"} and "input" in err:
                 shown = repr(err["input"])
                 message += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
-        problems.append(
-            Problem(field_path(loc, prefix, data), message.removeprefix("Value error, "))
-        )
+        problems.append(Problem(path, message.removeprefix("Value error, ")))
     return problems

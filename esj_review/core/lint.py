@@ -10,7 +10,10 @@ from typing import Any
 
 from esj_review.core.conditions import MISSING, Condition, atoms, evaluate
 from esj_review.core.errors import Problem
-from esj_review.core.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.repeat import RepeatQuestion
+from esj_review.core.qtypes.select import ChoiceQuestion
+from esj_review.core.rubric import TAXONOMIES, Question, Rubric
 
 PROPOSAL_FIELDS = ("proposal.kind", "proposal.department")
 _MAX_COMBINATIONS = 20_000
@@ -65,6 +68,10 @@ def _dupes(ids: Iterable[str]) -> list[str]:
     return [i for i, n in Counter(ids).items() if n > 1]
 
 
+def _choice_ids(q: Question) -> list[str]:
+    return [c.id for c in q.choices] if isinstance(q, ChoiceQuestion) else []
+
+
 def _check_ids(rubric: Rubric, add: Any) -> None:
     groups: dict[str, list[str]] = {
         "sections": [s.id for s in rubric.sections],
@@ -78,12 +85,12 @@ def _check_ids(rubric: Rubric, add: Any) -> None:
     for name in TAXONOMIES:
         groups[name] = [item.id for item in rubric.taxonomy(name)]
     for _, q in rubric.iter_questions():
-        groups[f"questions.{q.id}.choices"] = [c.id for c in q.choices]
-        if q.questions:
-            groups[f"questions.{q.id}.questions"] = [s.id for s in q.questions]
+        groups[f"questions.{q.id}.choices"] = _choice_ids(q)
+        if q.children():
+            groups[f"questions.{q.id}.questions"] = [s.id for s in q.children()]
             top = set(groups["questions"])
-            for sub in q.questions:
-                groups[f"questions.{q.id}.{sub.id}.choices"] = [c.id for c in sub.choices]
+            for sub in q.children():
+                groups[f"questions.{q.id}.{sub.id}.choices"] = _choice_ids(sub)
                 if sub.id in top:
                     add(Problem(f"questions.{q.id}.{sub.id}", "reuses a top-level question id"))
     for where, ids in groups.items():
@@ -98,8 +105,8 @@ def _check_sources(rubric: Rubric, add: Any) -> None:
             if item.source and item.source not in known:
                 add(Problem(f"{name}.{item.id}.source", f"unknown source {item.source!r}"))
     for _, q in rubric.iter_questions():
-        for sub in [q, *q.questions]:
-            if sub.choices_source and sub.choices_source not in known:
+        for sub in [q, *q.children()]:
+            if isinstance(sub, ChoiceQuestion) and sub.choices_source not in (None, *known):
                 add(Problem(f"questions.{sub.id}.choices_source", "unknown source"))
 
 
@@ -107,56 +114,28 @@ def _check_questions(rubric: Rubric, add: Any) -> None:
     components = {c.id for c in rubric.scoring.components}
     seen: dict[str, Question] = {}
     for _, q in rubric.iter_questions():
-        _check_question(rubric, q, f"questions.{q.id}", components, add)
-        if q.type == "repeat":
-            over = seen.get(q.over or "")
+        _check_question(q, f"questions.{q.id}", components, add)
+        if isinstance(q, RepeatQuestion):
+            over = seen.get(q.over)
             if over is None:
                 add(Problem(f"questions.{q.id}.over", "must name an earlier multiselect question"))
-            elif over.type != "multiselect":
+            elif not kind_of(over).multi_valued:
                 add(Problem(f"questions.{q.id}.over", f"{q.over!r} is not a multiselect"))
             if not q.questions:
                 add(Problem(f"questions.{q.id}.questions", "a repeat needs questions"))
             for sub in q.questions:
                 path = f"questions.{q.id}.{sub.id}"
-                if sub.type == "repeat":
+                if isinstance(sub, RepeatQuestion):
                     add(Problem(path, "a repeat cannot hold another repeat"))
-                _check_question(rubric, sub, path, components, add)
-        elif q.over or q.questions:
-            add(Problem(f"questions.{q.id}", "only a repeat has `over` and `questions`"))
+                _check_question(sub, path, components, add)
         seen[q.id] = q
 
 
-_YAML_BOOLEANS = {"y", "n", "yes", "no", "on", "off", "true", "false"}
-
-
-def _check_question(rubric: Rubric, q: Question, path: str, components: set[str], add: Any) -> None:
-    for choice in q.choices:
-        if choice.id in _YAML_BOOLEANS:
-            add(
-                Problem(
-                    f"{path}.choices.{choice.id}", "YAML reads this id as true/false; rename it"
-                )
-            )
-    if q.type in CHOICE_TYPES:
-        if bool(q.choices) == bool(q.choices_from):
-            add(Problem(path, f"a {q.type} question needs `choices` or `choices_from`, not both"))
-    elif q.choices or q.choices_from:
-        add(Problem(path, f"a {q.type} question takes no choices"))
-    if q.min is not None and q.max is not None and q.min > q.max:
-        add(Problem(path, "min is larger than max"))
-    rule = q.score
-    if rule is None:
-        return
-    if rule.component not in components:
-        add(Problem(f"{path}.score.component", f"unknown component {rule.component!r}"))
-    if q.type == "repeat":
-        add(Problem(f"{path}.score", "a repeat scores through its own questions"))
-    elif q.type in {"text", "number", "date"} and not rule.answered_points:
-        add(Problem(f"{path}.score", f"a {q.type} question scores with `answered_points`"))
-    elif q.type == "bool" and not (rule.yes_points or rule.no_points):
-        add(Problem(f"{path}.score", "a bool question scores with `yes_points`/`no_points`"))
-    elif q.type in CHOICE_TYPES and not any(c.points for c in q.choices):
-        add(Problem(f"{path}.score", "no choice carries points", "warning"))
+def _check_question(q: Question, path: str, components: set[str], add: Any) -> None:
+    for problem in kind_of(q).lint(q, path):
+        add(problem)
+    if q.score is not None and q.score.component not in components:
+        add(Problem(f"{path}.score.component", f"unknown component {q.score.component!r}"))
 
 
 def _domain(rubric: Rubric, qid: str, scope: dict[str, Question]) -> tuple[str, Question | None]:
@@ -173,12 +152,7 @@ def _allowed_values(rubric: Rubric, qid: str, q: Question | None) -> set[Any] | 
         return {c.id for c in rubric.proposal_kinds}
     if q is None:
         return None
-    if q.type in CHOICE_TYPES:
-        choices = rubric.choices_for(q, frozenset(i.id for i in rubric.optional_items()))
-        return {c.id for c in choices}
-    if q.type == "bool":
-        return {True, False}
-    return None
+    return kind_of(q).condition_values(rubric, q)
 
 
 def _check_condition(
@@ -191,7 +165,7 @@ def _check_condition(
             add(Problem(path, f"names unknown question {qid!r} (or one that is asked later)"))
             ok = False
             continue
-        if op == "includes" and (q is None or q.type != "multiselect"):
+        if op == "includes" and (q is None or not kind_of(q).multi_valued):
             add(Problem(path, f"`includes` needs a multiselect; {qid!r} is not one"))
             ok = False
         allowed = _allowed_values(rubric, qid, q)
@@ -211,7 +185,7 @@ def _check_conditions(rubric: Rubric, add: Any) -> None:
             conds = [c for c in (section.when, q.when) if c is not None]
             if q.when and _check_condition(rubric, q.when, f"questions.{q.id}.when", earlier, add):
                 _check_reachable(rubric, conds, earlier, f"questions.{q.id}", add)
-            if q.type == "repeat":
+            if isinstance(q, RepeatQuestion):
                 local = dict(earlier)
                 for sub in q.questions:
                     path = f"questions.{q.id}.{sub.id}.when"
@@ -229,7 +203,7 @@ def _check_flags(rubric: Rubric, add: Any) -> None:
         scope = dict(top)
         if flag.for_each is not None:
             rep = top.get(flag.for_each)
-            if rep is None or rep.type != "repeat":
+            if not isinstance(rep, RepeatQuestion):
                 add(Problem(f"{path}.for_each", f"{flag.for_each!r} is not a repeat question"))
             else:
                 scope.update({s.id: s for s in rep.questions})
@@ -259,7 +233,7 @@ def _check_report_fields(rubric: Rubric, add: Any) -> None:
     if fields.impacts is None:
         return
     rep = top.get(fields.impacts.repeat)
-    if rep is None or rep.type != "repeat":
+    if not isinstance(rep, RepeatQuestion):
         add(Problem("report.impacts.repeat", f"{fields.impacts.repeat!r} is not a repeat question"))
         return
     subs = {s.id for s in rep.questions}
@@ -270,7 +244,7 @@ def _check_report_fields(rubric: Rubric, add: Any) -> None:
 
 def _candidates(rubric: Rubric, qid: str, q: Question | None, mentioned: set[Any]) -> list[Any]:
     allowed = _allowed_values(rubric, qid, q)
-    if q is not None and q.type == "multiselect":
+    if q is not None and kind_of(q).multi_valued:
         listed = sorted(str(v) for v in mentioned)
         return [MISSING, [], *([v] for v in listed), listed]
     if allowed is not None:
@@ -328,15 +302,13 @@ def _check_bands(rubric: Rubric, add: Any) -> None:
 
 def component_maxima(rubric: Rubric) -> dict[str, ComponentMax]:
     """Each component's maximum points, with repeated questions counted per item."""
-    from esj_review.core.scoring import question_max
-
-    everything = frozenset(i.id for i in rubric.optional_items())
+    everything = rubric.every_item()
     result = {c.id: ComponentMax() for c in rubric.scoring.components}
     for _, q in rubric.iter_questions():
         if q.score and q.score.component in result:
-            result[q.score.component].fixed += question_max(rubric, q, everything)
-        for sub in q.questions:
+            result[q.score.component].fixed += kind_of(q).max_points(rubric, q, everything)
+        for sub in q.children():
             if sub.score and sub.score.component in result:
                 per = result[sub.score.component].per_item
-                per[q.id] = per.get(q.id, 0) + question_max(rubric, sub, everything)
+                per[q.id] = per.get(q.id, 0) + kind_of(sub).max_points(rubric, sub, everything)
     return result

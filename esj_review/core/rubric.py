@@ -1,33 +1,25 @@
-"""Rubric models (frozen, extra fields forbidden), loading, and the shipped-rubric registry."""
+"""Rubric models: frozen, unknown fields refused. Questions are a discriminated union over the
+registered question types (`esj_review.core.qtypes`), so the exported JSON Schema holds each
+type's own fields."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from esj_review.core import qtypes
 from esj_review.core.conditions import Condition
-
-TaxonomyName = Literal["determinants", "goal_areas", "strategies", "policy_areas", "populations"]
-TAXONOMIES: tuple[TaxonomyName, ...] = (
-    "determinants",
-    "goal_areas",
-    "strategies",
-    "policy_areas",
-    "populations",
-)
-QuestionType = Literal["text", "select", "multiselect", "scale", "number", "date", "bool", "repeat"]
-CHOICE_TYPES = frozenset({"select", "multiselect", "scale"})
+from esj_review.core.qtypes.base import Choice, IdField, QuestionBase
+from esj_review.core.qtypes.repeat import RepeatQuestion
+from esj_review.core.qtypes.select import TAXONOMIES, ChoiceQuestion, TaxonomyName
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-IdField = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
 
 
 class Source(_Frozen):
@@ -51,54 +43,15 @@ class TaxonomyItem(_Frozen):
     note: str = ""
 
 
-class Choice(_Frozen):
-    """One answer a select, multiselect or scale question offers, with its points."""
-
-    id: str = IdField
-    label: str
-    points: float = Field(default=0, ge=0)
-    description: str = ""
+def _question_union() -> Any:
+    """Any registered question type, told apart by its `type` field."""
+    return Annotated[Union[qtypes.models()], Field(discriminator="type")]  # noqa: UP007
 
 
-class ScoreRule(_Frozen):
-    """How a question contributes to a component.
-
-    select / scale: the chosen choice's points; multiselect: the sum of the chosen choices'
-    points, capped at `max`; bool: `yes_points` or `no_points`; text, number, date:
-    `answered_points` for an answer (text: at least `min_length` characters).
-    """
-
-    component: str
-    max: float | None = Field(default=None, gt=0)
-    yes_points: float = Field(default=0, ge=0)
-    no_points: float = Field(default=0, ge=0)
-    answered_points: float = Field(default=0, ge=0)
-    min_length: int = Field(default=0, ge=0)
-
-
-class Question(_Frozen):
-    """A question; `repeat` asks its `questions` once for each value chosen in `over`."""
-
-    id: str = IdField
-    type: QuestionType
-    prompt: str
-    label: str = ""  # a short name for tables and the statement ("Fiscal year")
-    help: str = ""
-    required: bool = False
-    when: Condition | None = None
-    choices: list[Choice] = []
-    choices_from: TaxonomyName | None = None
-    choices_source: str | None = None
-    multiline: bool = False
-    min: float | None = None
-    max: float | None = None
-    integer: bool = False
-    min_selected: int = Field(default=0, ge=0)
-    max_length: int = Field(default=2_000_000, gt=0)
-    example: str = ""
-    over: str | None = None
-    questions: list[Question] = []
-    score: ScoreRule | None = None
+if TYPE_CHECKING:
+    Question = QuestionBase
+else:
+    Question = _question_union()
 
 
 class Section(_Frozen):
@@ -243,12 +196,15 @@ class Rubric(_Frozen):
         return found
 
     def choices_for(
-        self, question: Question, enabled: frozenset[str] = frozenset()
+        self, question: QuestionBase, enabled: frozenset[str] = frozenset()
     ) -> list[Choice]:
-        """The choices a question offers; optional taxonomy items only when enabled.
+        """The choices a question offers; optional taxonomy items only when enabled; [] for a
+        question that is not a choice question.
 
         The list is shared (the rubric is frozen): callers must not change it.
         """
+        if not isinstance(question, ChoiceQuestion):
+            return []
         if question.choices_from is None:
             return question.choices
         private = self.__pydantic_private__
@@ -263,11 +219,15 @@ class Rubric(_Frozen):
             ]
         return cache[key]
 
-    def item_label(self, repeat: Question, item: str, enabled: frozenset[str]) -> str:
+    def item_label(self, repeat: RepeatQuestion, item: str, enabled: frozenset[str]) -> str:
         """The label of one item of a repeat (a determinant's name, say)."""
-        over = self.question(repeat.over or "")
+        over = self.question(repeat.over)
         choices = self.choices_for(over, enabled) if over else []
         return next((c.label for c in choices if c.id == item), item)
+
+    def every_item(self) -> frozenset[str]:
+        """Every optional taxonomy item, as if a review had switched them all on."""
+        return frozenset(item.id for item in self.optional_items())
 
     def optional_items(self) -> list[TaxonomyItem]:
         """Taxonomy items a review can switch on with `rubric.enable`."""
@@ -276,3 +236,31 @@ class Rubric(_Frozen):
     def band(self, band_id: str) -> Band:
         """The band with this id."""
         return next(b for b in self.scoring.bands if b.id == band_id)
+
+
+def _rebuild_models() -> None:
+    """Let questions (and a repeat's questions) be of every registered type."""
+    union = _question_union()
+    for model in (RepeatQuestion, Section):
+        model.__pydantic_fields__["questions"].annotation = list[union]  # type: ignore[valid-type]
+        model.model_rebuild(force=True)
+    Rubric.model_rebuild(force=True)
+
+
+if not TYPE_CHECKING:
+    _rebuild_models()
+    qtypes.on_change(_rebuild_models)
+
+__all__ = [
+    "TAXONOMIES",
+    "Band",
+    "Choice",
+    "Component",
+    "FlagRule",
+    "Question",
+    "Rubric",
+    "Section",
+    "Source",
+    "TaxonomyItem",
+    "TaxonomyName",
+]

@@ -11,7 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from esj_review.core.answers import Slot, item_lookup
-from esj_review.core.conditions import MISSING, evaluate
+from esj_review.core.conditions import MISSING, evaluate, is_answered
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 
@@ -102,44 +104,14 @@ class Scorecard(BaseModel):
 
 def question_max(rubric: Rubric, q: Question, enabled: frozenset[str]) -> float:
     """The most points a question can give."""
-    rule = q.score
-    if rule is None:
-        return 0.0
-    if q.type in {"select", "scale"}:
-        return max((c.points for c in rubric.choices_for(q, enabled)), default=0.0)
-    if q.type == "multiselect":
-        total = sum(c.points for c in rubric.choices_for(q, enabled))
-        return min(total, rule.max) if rule.max is not None else total
-    if q.type == "bool":
-        return max(rule.yes_points, rule.no_points)
-    return rule.answered_points
+    return kind_of(q).max_points(rubric, q, enabled) if q.score is not None else 0.0
 
 
 def _points(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> tuple[float, str]:
     """Points for one answer and the rule that gave them, in words."""
-    rule = q.score
-    assert rule is not None
-    if value is MISSING or value is None or value == "" or value == []:
+    if not is_answered(value):
         return 0.0, "not answered: no points"
-    if q.type in {"select", "scale"}:
-        choice = next((c for c in rubric.choices_for(q, enabled) if c.id == value), None)
-        pts = choice.points if choice else 0.0
-        return pts, f"choice {value!r} scores {pts:g}"
-    if q.type == "multiselect":
-        points = {c.id: c.points for c in rubric.choices_for(q, enabled)}
-        parts = [f"{v} {points.get(v, 0):g}" for v in value]
-        total = sum(points.get(v, 0.0) for v in value)
-        text = f"sum of chosen choices ({', '.join(parts)}) = {total:g}"
-        if rule.max is not None and total > rule.max:
-            return rule.max, f"{text}, capped at {rule.max:g}"
-        return total, text
-    if q.type == "bool":
-        pts = rule.yes_points if value is True else rule.no_points
-        return pts, f"{'yes' if value is True else 'no'} scores {pts:g}"
-    if q.type == "text" and len(str(value).strip()) < rule.min_length:
-        return 0.0, f"answer shorter than {rule.min_length} characters: no points"
-    suffix = f" of at least {rule.min_length} characters" if rule.min_length else ""
-    return rule.answered_points, f"an answer{suffix} scores {rule.answered_points:g}"
+    return kind_of(q).points(rubric, q, value, enabled)
 
 
 def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Scorecard:
@@ -152,7 +124,7 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     raw: list[tuple[Slot, float, float, str]] = []
     for slot in slots:
         q = slot.question
-        if slot.visible and q.score is not None and q.type not in {"repeat"}:
+        if slot.visible and q.score is not None:
             pts, why = _points(rubric, q, slot.value, enabled)
             raw.append((slot, pts, question_max(rubric, q, enabled), why))
 
@@ -202,7 +174,9 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     ]
 
     required = [
-        s for s in slots if s.visible and s.question.required and s.question.type != "repeat"
+        s
+        for s in slots
+        if s.visible and s.question.required and not isinstance(s.question, RepeatQuestion)
     ]
     gaps = [
         Gap.model_construct(question=s.path, section=s.section.id, prompt=s.question.prompt)
@@ -250,7 +224,8 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
                     Flag(id=rule.id, severity=rule.severity, message=rule.message, cap=rule.cap)
                 )
             continue
-        rep = rubric.question(rule.for_each)
+        found = rubric.question(rule.for_each)
+        rep = found if isinstance(found, RepeatQuestion) else None
         items = [s.item for s in slots if s.parent is not None and s.parent.id == rule.for_each]
         for item in dict.fromkeys(i for i in items if i is not None):
             local = item_lookup(slots, rule.for_each, item)

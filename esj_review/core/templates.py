@@ -6,33 +6,18 @@ import csv
 import io
 
 from esj_review.core.conditions import describe
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import REVIEW_FORMAT
-from esj_review.core.rubric import CHOICE_TYPES, Question, Rubric
-
-_EXAMPLE = {
-    "text": '""',
-    "number": "0",
-    "date": "2027-01-31",
-    "bool": "true",
-    "select": "",
-    "scale": "",
-    "multiselect": "[]",
-}
+from esj_review.core.rubric import Question, Rubric
 
 
 def _describe_question(rubric: Rubric, q: Question, indent: str) -> list[str]:
-    every = frozenset(i.id for i in rubric.optional_items())
     need = "required" if q.required else "optional"
     lines = [f"{indent}# {q.prompt}", f"{indent}#   {q.type}, {need}"]
     if q.when:
         lines.append(f"{indent}#   shown when {describe(q.when)}")
-    if q.type in CHOICE_TYPES:
-        ids = [c.id for c in rubric.choices_for(q, every)]
-        lines.append(f"{indent}#   choices: {', '.join(ids)}")
-    if q.type == "number" and (q.min is not None or q.max is not None):
-        low = f"{q.min:g}" if q.min is not None else ""
-        high = f"{q.max:g}" if q.max is not None else ""
-        lines.append(f"{indent}#   range: {low}..{high}{', whole number' if q.integer else ''}")
+    lines += [f"{indent}#   {hint}" for hint in kind_of(q).hints(rubric, q, rubric.every_item())]
     return lines
 
 
@@ -63,14 +48,14 @@ def yaml_template(rubric: Rubric) -> str:
         out += ["", f"  # ---- {section.title} ----"]
         for q in section.questions:
             out += _describe_question(rubric, q, "  ")
-            if q.type == "repeat":
+            if isinstance(q, RepeatQuestion):
                 out.append(f"  # {q.id}:  # one entry per choice made in {q.over}")
                 out.append("  #   <choice id>:")
                 for sub in q.questions:
                     out += _describe_question(rubric, sub, "  #     ")
-                    out.append(f"  #     {sub.id}: {_EXAMPLE.get(sub.type, '')}")
+                    out.append(f"  #     {sub.id}: {kind_of(sub).example}")
             else:
-                out.append(f"  # {q.id}: {_EXAMPLE.get(q.type, '')}".rstrip())
+                out.append(f"  # {q.id}: {kind_of(q).example}".rstrip())
     return "\n".join(out) + "\n"
 
 
@@ -79,10 +64,10 @@ def sheet_columns(rubric: Rubric) -> list[str]:
     every = frozenset(i.id for i in rubric.optional_items())
     columns = ["proposal.id", "proposal.title", "proposal.kind", "proposal.department"]
     for _, q in rubric.iter_questions():
-        if q.type != "repeat":
+        if not isinstance(q, RepeatQuestion):
             columns.append(q.id)
             continue
-        over = rubric.question(q.over or "")
+        over = rubric.question(q.over)
         for item in rubric.choices_for(over, every) if over else []:
             columns += [f"{q.id}.{item.id}.{sub.id}" for sub in q.questions]
     return columns

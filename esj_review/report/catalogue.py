@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 from esj_review.core.conditions import describe
 from esj_review.core.lint import component_maxima
-from esj_review.core.rubric import CHOICE_TYPES, TAXONOMIES, Question, Rubric
+from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.repeat import RepeatQuestion
+from esj_review.core.qtypes.select import ChoiceQuestion
+from esj_review.core.rubric import TAXONOMIES, Question, Rubric
 
 
 def _cell(text: object) -> str:
@@ -20,20 +23,10 @@ def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
 
 
 def score_rule_text(q: Question) -> str:
-    """How a question scores, in words."""
-    rule = q.score
-    if rule is None:
+    """How a question scores, in words (the question type says how)."""
+    if q.score is None:
         return "not scored"
-    comp = f"`{rule.component}`"
-    if q.type in {"select", "scale"}:
-        return f"{comp}: the chosen choice's points"
-    if q.type == "multiselect":
-        cap = f", capped at {rule.max:g}" if rule.max is not None else ""
-        return f"{comp}: the sum of the chosen choices' points{cap}"
-    if q.type == "bool":
-        return f"{comp}: yes {rule.yes_points:g}, no {rule.no_points:g}"
-    length = f" of at least {rule.min_length} characters" if rule.min_length else ""
-    return f"{comp}: {rule.answered_points:g} for an answer{length}"
+    return f"`{q.score.component}`: {kind_of(q).rule_text(q)}"
 
 
 def render_catalogue(rubric: Rubric) -> str:
@@ -143,7 +136,7 @@ def render_catalogue(rubric: Rubric) -> str:
             out += [f"Section shown when {describe(section.when)}.", ""]
         for q in section.questions:
             out += _question(rubric, q, "####")
-            for sub in q.questions:
+            for sub in q.children():
                 out += _question(rubric, sub, "#####", parent=q)
 
     out += ["## Sources", ""]
@@ -160,32 +153,22 @@ def render_catalogue(rubric: Rubric) -> str:
 def _question(rubric: Rubric, q: Question, level: str, parent: Question | None = None) -> list[str]:
     path = f"{parent.id}.<item>.{q.id}" if parent else q.id
     flags = [q.type] + (["required"] if q.required else ["optional"])
-    if q.multiline:
+    if getattr(q, "multiline", False):
         flags.append("multi-line")
     out = [f"{level} `{path}` ({', '.join(flags)})", "", f"**{q.prompt}**", ""]
     if q.help:
         out += [f"Why we ask: {q.help}", ""]
-    facts = []
-    if parent is None and q.type == "repeat":
-        facts.append(f"Asked once for each choice made in `{q.over}`.")
+    kind = kind_of(q)
+    facts = kind.facts(q) if isinstance(q, RepeatQuestion) else []
     if q.when:
         facts.append(f"Shown when {describe(q.when)}.")
-    if q.type == "number":
-        bounds = [
-            f"at least {q.min:g}" if q.min is not None else "",
-            f"at most {q.max:g}" if q.max is not None else "",
-            "a whole number" if q.integer else "",
-        ]
-        if any(bounds):
-            facts.append("Must be " + ", ".join(b for b in bounds if b) + ".")
-    if q.min_selected:
-        facts.append(f"Choose at least {q.min_selected}.")
-    if q.type != "repeat":
+    if not isinstance(q, RepeatQuestion):
+        facts += kind.facts(q)
         facts.append(f"Scores into {score_rule_text(q)}." if q.score else "Not scored.")
-    if q.choices_from:
+    if isinstance(q, ChoiceQuestion) and q.choices_from:
         facts.append(f"Choices: the `{q.choices_from}` taxonomy.")
     out += [" ".join(facts), ""]
-    if q.type in CHOICE_TYPES and q.choices:
+    if isinstance(q, ChoiceQuestion) and q.choices:
         src = next((s.title for s in rubric.sources if s.id == q.choices_source), None)
         if src:
             out += [f"Choice labels from: {src}.", ""]

@@ -130,7 +130,7 @@ def rubric_list_view(rubrics: list[Rubric]) -> Table:
     for name in ("Id", "Version", "Title", "Questions"):
         table.add_column(name)
     for r in rubrics:
-        count = sum(1 + len(q.questions) for _, q in r.iter_questions())
+        count = sum(1 + len(q.children()) for _, q in r.iter_questions())
         table.add_row(r.id, r.version, r.title, str(count))
     return table
 
@@ -156,7 +156,7 @@ def rubric_text_view(rubric: Rubric) -> RenderableType:
         parts.append(text)
     sections = Text("Sections\n", style="bold")
     for section in rubric.sections:
-        count = sum(1 + len(q.questions) for q in section.questions)
+        count = sum(1 + len(q.children()) for q in section.questions)
         sections.append(f"  {section.id:12} {section.title} ({count} questions)\n")
     parts.append(sections)
     weights = Text("Components\n", style="bold")

@@ -1,0 +1,118 @@
+"""`date`: a calendar date, stored as `YYYY-MM-DD`. People may type `M/D/YYYY`; sheets may hold
+Excel dates or Excel serial numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from esj_review.core.errors import Problem
+from esj_review.core.qtypes.base import (
+    AnsweredScore,
+    ChoiceSource,
+    PromptSpec,
+    QuestionBase,
+    QuestionKind,
+    answered_lint,
+    answered_points,
+)
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]|$)")
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(text: str) -> str:
+    """`YYYY-MM-DD` (a time after it is dropped) or `M/D/YYYY` -> ISO; other text unchanged, so
+    the check names what is wrong with it."""
+    text = text.strip()
+    match = _US.match(text)
+    if match:
+        month, day, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return text
+    return text[:10] if _ISO_PREFIX.match(text) else text
+
+
+def excel_serial(days: int) -> str:
+    """An Excel serial day number as an ISO date."""
+    return (_EXCEL_EPOCH + dt.timedelta(days=days)).isoformat()
+
+
+class DateQuestion(QuestionBase):
+    """A date."""
+
+    type: Literal["date"]
+    score: AnsweredScore | None = None
+
+
+class DateKind(QuestionKind[DateQuestion]):
+    """A date."""
+
+    name = "date"
+    model = DateQuestion
+    example = "2027-01-31"
+
+    def check(
+        self, rubric: ChoiceSource, q: DateQuestion, value: Any, enabled: frozenset[str]
+    ) -> str | None:
+        if not isinstance(value, str) or not _ISO.match(value):
+            return "expected a date as YYYY-MM-DD"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "is not a real date (YYYY-MM-DD)"
+        return None
+
+    def parse_text(
+        self, rubric: ChoiceSource, q: DateQuestion, text: str, enabled: frozenset[str]
+    ) -> Any:
+        return parse_date(text)
+
+    def from_cell(
+        self, rubric: ChoiceSource, q: DateQuestion, cell: Any, enabled: frozenset[str]
+    ) -> Any:
+        if isinstance(cell, dt.datetime):
+            return cell.date().isoformat()
+        if isinstance(cell, dt.date):
+            return cell.isoformat()
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            return excel_serial(int(cell))
+        if isinstance(cell, str) and re.fullmatch(r"\d{5}", cell.strip()):
+            return excel_serial(int(cell))
+        return super().from_cell(rubric, q, cell, enabled)
+
+    def points(
+        self, rubric: ChoiceSource, q: DateQuestion, value: Any, enabled: frozenset[str]
+    ) -> tuple[float, str]:
+        pts = answered_points(q)
+        return pts, f"an answer scores {pts:g}"
+
+    def max_points(self, rubric: ChoiceSource, q: DateQuestion, enabled: frozenset[str]) -> float:
+        return answered_points(q)
+
+    def rule_text(self, q: DateQuestion) -> str:
+        return f"{answered_points(q):g} for an answer" if q.score else "not scored"
+
+    def prompt_spec(
+        self,
+        rubric: ChoiceSource,
+        q: DateQuestion,
+        default: Any,
+        enabled: frozenset[str],
+        common: dict[str, Any],
+    ) -> PromptSpec:
+        return PromptSpec(
+            widget="text",
+            default=default,
+            instruction="(YYYY-MM-DD; empty to skip)",
+            convert=parse_date,
+            **common,
+        )
+
+    def lint(self, q: DateQuestion, path: str) -> list[Problem]:
+        return answered_lint(self.name, q, path)
