@@ -1,4 +1,13 @@
-"""The report: HTML structure against a golden file, PDF text, attachments, PDF/A, tags."""
+"""The report: HTML structure against golden files, PDF text, attachments, PDF/A, tags.
+
+Golden files (tests/golden/*.html) hold one report per scenario: a KC review capped by a flag,
+an incomplete KC review, and a GARE review. They are normalised so that only the document
+changes them: the <style> block is emptied, and the tool version, the rubric content hash, the
+answers hash and the (frozen) generation date are replaced by placeholders such as {DATE}.
+After a deliberate change to the report, regenerate them and review the diff:
+
+    UPDATE_GOLDEN=1 python -m pytest tests/test_report.py -k golden
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,7 @@ import tinyhtml5
 from pikepdf import pdfa
 from typer.testing import CliRunner
 
+from esj_review._version import __version__
 from esj_review.cli import app
 from esj_review.core.review import Review, load_review
 from esj_review.core.rubric import Rubric
@@ -21,7 +31,7 @@ from esj_review.core.scoring import score
 from esj_review.report.context import build_context
 from esj_review.report.extract import extract_review
 from esj_review.report.render import render_html, render_markdown, render_report, report_date
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 DATE = dt.date(2026, 11, 29)
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
@@ -48,15 +58,51 @@ def transit_pdf(tmp_path_factory: pytest.TempPathFactory, kc: Rubric) -> Path:
 # --- HTML ----------------------------------------------------------------------------------
 
 
-def test_html_matches_the_golden_file(kc: Rubric) -> None:
-    html = html_for(kc, load_review(TRANSIT))
-    golden = GOLDEN / "reduced-fare-transit.html"
+GOLDEN_SCENARIOS = {  # golden file name -> the review it renders
+    "capped-kc": EXAMPLES / "capital-facility-siting.yaml",  # a flag caps the band
+    "incomplete-kc": EXAMPLES / "language-access-expansion.yaml",  # gaps, no score
+    "gare": ROOT / "tests" / "data" / "gare-youth-jobs.yaml",
+}
+
+
+def normalised(html: str, rubric: Rubric, review: Review) -> str:
+    """The report without what changes on its own: styles, tool version, hashes, date."""
+    card = score(rubric, review)
+    html = re.sub(r"<style>.*?</style>", "<style>{CSS}</style>", html, count=1, flags=re.S)
+    for value, placeholder in (
+        (card.rubric.hash, "{RUBRIC_HASH}"),
+        (card.answers_hash, "{ANSWERS_HASH}"),
+        (card.rubric.hash[:12], "{RUBRIC_HASH}"),
+        (card.answers_hash[:12], "{ANSWERS_HASH}"),
+        (f"esj-review {__version__}", "esj-review {TOOL_VERSION}"),
+        (f'"running-version">{__version__}<', '"running-version">{TOOL_VERSION}<'),
+        (DATE.isoformat(), "{DATE}"),
+    ):
+        html = html.replace(value, placeholder)
+    return html
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_SCENARIOS))
+def test_html_matches_the_golden_file(name: str, kc: Rubric, gare: Rubric) -> None:
+    review = load_review(GOLDEN_SCENARIOS[name])
+    rubric = {kc.id: kc, gare.id: gare}[review.rubric.id]
+    html = normalised(html_for(rubric, review), rubric, review)
+    golden = GOLDEN / f"{name}.html"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(html, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}: run with UPDATE_GOLDEN=1"
     assert html == golden.read_text(encoding="utf-8"), (
-        "run with UPDATE_GOLDEN=1 after a deliberate change"
+        "run with UPDATE_GOLDEN=1 after a deliberate change, and review the diff"
     )
+
+
+def test_golden_files_are_normalised() -> None:
+    for golden in GOLDEN.glob("*.html"):
+        text = golden.read_text(encoding="utf-8")
+        assert golden.stem in GOLDEN_SCENARIOS, f"{golden.name} belongs to no scenario"
+        assert "<style>{CSS}</style>" in text and "{ANSWERS_HASH}" in text
+        assert f"esj-review {__version__}" not in text and not re.search(r"[0-9a-f]{64}", text)
 
 
 def test_html_structure(kc: Rubric) -> None:

@@ -12,10 +12,10 @@ from typer.core import TyperGroup
 from esj_review._version import __version__
 from esj_review.core.errors import EsjError, ExitCode, Problem, ValidationFailed
 
-HELP = """Equity impact reviews scored against King County's Equity and Social Justice framework
-(or another rubric), with every point explained.
+HELP = """Equity impact reviews scored against a rubric, with every point explained.
 
-King County's Equity Impact Review assigns no number; the score is this tool's method."""
+A rubric is data; the default is king-county-esj (see: esj-review rubric list). The score is
+always this tool's method; each report says whether the rubric's framework gives a number."""
 
 
 class _Group(TyperGroup):

@@ -146,6 +146,10 @@ class Rubric(_Frozen):
     publisher: str = ""
     description: str = ""
     disclaimer: str = ""
+    # One sentence on whether the framework itself gives a number ("… assigns no number.").
+    # Reports print it before the disclaimer; a view that goes on to say what the score is
+    # drops its final full stop.
+    score_note: str = ""
     sources: list[Source] = []
     proposal_kinds: list[Choice] = Field(min_length=1)
     determinants: list[TaxonomyItem] = []

@@ -97,7 +97,7 @@ def ask_proposal(
 
 
 def ask_optional_items(rubric: Rubric, prompter: Prompter) -> list[str]:
-    """Offer the rubric's optional items (for King County: digital equity)."""
+    """Offer the rubric's optional items (a determinant a review may switch on, say)."""
     enabled = []
     for item in rubric.optional_items():
         note = f" {item.note}" if item.note else ""

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 
 # Each font family the report's CSS names, the Debian package that has it, and the scripts it
-# covers among the languages King County serves.
+# covers among the languages a report is likely to be written in.
 FONTS = {
     "Noto Sans": ("fonts-noto-core", "Latin, Vietnamese, Cyrillic (Russian, Ukrainian)"),
     "Noto Naskh Arabic": ("fonts-noto-core", "Arabic"),

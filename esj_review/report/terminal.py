@@ -75,13 +75,10 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         parts.append(hidden)
     if ledger:
         parts.append(ledger_view(card))
-    parts.append(
-        Text(
-            "King County's Equity Impact Review assigns no number; this score is "
-            "esj-review's method (esj-review rubric doc).",
-            style="dim",
-        )
-    )
+    method = "esj-review's method (esj-review rubric doc)."
+    note = rubric.score_note.rstrip(".")
+    closing = f"{note}; this score is {method}" if note else f"This score is {method}"
+    parts.append(Text(closing, style="dim"))  # the rubric's note: no jurisdiction named here
     return Group(*parts)
 
 
