@@ -35,6 +35,19 @@ class Slot:
         return is_answered(self.value)
 
 
+PROPOSAL_FIELDS = ("proposal.kind", "proposal.department")
+"""Proposal fields a condition may name."""
+
+
+def proposal_values(proposal: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposal fields conditions can test, as answers: blank or absent is MISSING."""
+    values: dict[str, Any] = {}
+    for name in PROPOSAL_FIELDS:
+        value = proposal.get(name.split(".", 1)[1])
+        values[name] = value if is_answered(value) else MISSING
+    return values
+
+
 def walk(
     rubric: Rubric,
     answers: Mapping[str, Any],
@@ -42,10 +55,7 @@ def walk(
     enabled: frozenset[str] = frozenset(),
 ) -> list[Slot]:
     """Every question slot of a review, in interview order, with its visibility."""
-    shown: dict[str, Any] = {}
-    for key in ("kind", "department"):
-        value = (proposal or {}).get(key)
-        shown[f"proposal.{key}"] = MISSING if value is None else value
+    shown: dict[str, Any] = proposal_values(proposal or {})
     slots: list[Slot] = []
 
     def top(qid: str) -> Any:

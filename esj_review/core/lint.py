@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from esj_review.core.answers import PROPOSAL_FIELDS
 from esj_review.core.conditions import MISSING, Condition, atoms, evaluate
 from esj_review.core.errors import Problem
 from esj_review.core.qtypes import kind_of
@@ -15,7 +16,6 @@ from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.qtypes.select import ChoiceQuestion
 from esj_review.core.rubric import TAXONOMIES, Question, Rubric
 
-PROPOSAL_FIELDS = ("proposal.kind", "proposal.department")
 _MAX_COMBINATIONS = 20_000
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from esj_review.core.answers import Slot, item_lookup
+from esj_review.core.answers import Slot, item_lookup, proposal_values
 from esj_review.core.conditions import MISSING, evaluate, is_answered
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
@@ -209,9 +209,8 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
 
 
 def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
-    shown = {s.path: s.value for s in slots if s.visible and s.parent is None}
-    shown["proposal.kind"] = review.proposal.kind if review.proposal.kind else MISSING
-    shown["proposal.department"] = review.proposal.department or MISSING
+    shown = proposal_values(review.proposal.model_dump())
+    shown.update((s.path, s.value) for s in slots if s.visible and s.parent is None)
 
     def top(qid: str) -> Any:
         return shown.get(qid, MISSING)
