@@ -23,6 +23,7 @@ from esj_review.cli import app
 from esj_review.core.review import load_review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scoring import score
+from esj_review.report.catalogue import render_catalogue
 from esj_review.report.context import build_context
 from esj_review.report.render import render_html, render_markdown
 from esj_review.report.terminal import scorecard_view
@@ -159,3 +160,10 @@ def test_engine_code_and_templates_name_no_jurisdiction() -> None:
     assert files
     named = [str(p.relative_to(ROOT)) for p in files if re.search(r"King\b", p.read_text())]
     assert named == []
+
+
+def test_rubric_doc_opens_with_the_rubric_note(rubric: Rubric) -> None:
+    doc = render_catalogue(rubric)
+    assert f"> {rubric.score_note} {rubric.disclaimer}" in doc.splitlines()
+    if rubric.id != "king-county-esj":
+        assert "King County" not in doc

@@ -89,7 +89,11 @@ def portfolio(
             {"department": d, "dollars": v}
             for d, v in sorted(dollars_dept.items(), key=lambda kv: -kv[1])
         ],
-        "flags": [{"severity": s, "message": m, "count": n} for (s, m), n in flags.most_common()],
+        # most common first; ties in a fixed order (set iteration order varies between runs)
+        "flags": [
+            {"severity": s, "message": m, "count": n}
+            for (s, m), n in sorted(flags.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
         "burdened": [{"determinant": d, "count": n} for d, n in burdened.most_common()],
         "with_gaps": [
             {"id": r["id"], "title": r["title"], "gaps": r["gaps"]} for r in rows if r["gaps"]

@@ -39,8 +39,9 @@ def render_catalogue(rubric: Rubric) -> str:
     if rubric.publisher:
         out.append(f"- Publisher: {rubric.publisher}")
     out += ["", rubric.description, ""] if rubric.description else [""]
-    if rubric.disclaimer:
-        out += [f"> {rubric.disclaimer}", ""]
+    notes = " ".join(n for n in (rubric.score_note, rubric.disclaimer) if n)
+    if notes:
+        out += [f"> {notes}", ""]
 
     out += ["## How the score is computed", ""]
     if rubric.scoring.method:
