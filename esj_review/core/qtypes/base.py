@@ -183,16 +183,18 @@ class QuestionKind(Generic[Q]):
     def points(
         self, rubric: ChoiceSource, q: Q, value: Any, enabled: frozenset[str]
     ) -> tuple[float, str]:
-        """Points for an answered value, and the rule that gave them in words."""
-        return 0.0, "not scored"
+        """Points for an answered value, and the rule that gave them in words. By default,
+        `answered_points` (if the type's score rule has them) for any answer."""
+        pts = answered_points(q)
+        return pts, f"an answer scores {pts:g}"
 
     def max_points(self, rubric: ChoiceSource, q: Q, enabled: frozenset[str]) -> float:
         """The most points the question can give."""
-        return 0.0
+        return answered_points(q)
 
     def rule_text(self, q: Q) -> str:
         """How the question scores, in words, for the method page (without the component)."""
-        return "not scored"
+        return f"{answered_points(q):g} for an answer" if q.score else "not scored"
 
     # -- describing the question --
     def facts(self, q: Q) -> list[str]:

@@ -15,7 +15,6 @@ from esj_review.core.qtypes.base import (
     QuestionBase,
     QuestionKind,
     answered_lint,
-    answered_points,
 )
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -85,18 +84,6 @@ class DateKind(QuestionKind[DateQuestion]):
         if isinstance(cell, str) and re.fullmatch(r"\d{5}", cell.strip()):
             return excel_serial(int(cell))
         return super().from_cell(rubric, q, cell, enabled)
-
-    def points(
-        self, rubric: ChoiceSource, q: DateQuestion, value: Any, enabled: frozenset[str]
-    ) -> tuple[float, str]:
-        pts = answered_points(q)
-        return pts, f"an answer scores {pts:g}"
-
-    def max_points(self, rubric: ChoiceSource, q: DateQuestion, enabled: frozenset[str]) -> float:
-        return answered_points(q)
-
-    def rule_text(self, q: DateQuestion) -> str:
-        return f"{answered_points(q):g} for an answer" if q.score else "not scored"
 
     def prompt_spec(
         self,

@@ -16,7 +16,6 @@ from esj_review.core.qtypes.base import (
     QuestionBase,
     QuestionKind,
     answered_lint,
-    answered_points,
 )
 
 NUMBER_HELP = "expected a number, like 4200000, 1,300,000 or (1,300,000)"
@@ -108,18 +107,6 @@ class NumberKind(QuestionKind[NumberQuestion]):
         if q.integer:
             return [str(int(value))]
         return [f"{int(value):,}" if float(value).is_integer() else f"{value:,}"]
-
-    def points(
-        self, rubric: ChoiceSource, q: NumberQuestion, value: Any, enabled: frozenset[str]
-    ) -> tuple[float, str]:
-        pts = answered_points(q)
-        return pts, f"an answer scores {pts:g}"
-
-    def max_points(self, rubric: ChoiceSource, q: NumberQuestion, enabled: frozenset[str]) -> float:
-        return answered_points(q)
-
-    def rule_text(self, q: NumberQuestion) -> str:
-        return f"{answered_points(q):g} for an answer" if q.score else "not scored"
 
     def facts(self, q: NumberQuestion) -> list[str]:
         low, high = _bounds(q)
