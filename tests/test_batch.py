@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import faulthandler
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +26,7 @@ from esj_review.cli import app
 from esj_review.core.rubric import Question
 from esj_review.core.rubrics import load_rubric
 from esj_review.core.templates import sheet_columns
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, RUBRICS
 
 COLUMNS = ["rubric.enable", *sheet_columns(load_rubric("king-county-esj"))]
 
@@ -195,7 +197,74 @@ def test_rerun_skips_unchanged_and_force_redoes(tmp_path: Path) -> None:
     assert "(0 unchanged, skipped)" in err
 
 
-class _StopAfter:
+def test_a_rerun_with_other_formats_or_a_changed_rubric_is_not_skipped(tmp_path: Path) -> None:
+    """The re-run cache's key holds the output formats and the rubric's hash."""
+    rubric = tmp_path / "rubric.yaml"
+    shutil.copy(RUBRICS / "king-county-esj.yaml", rubric)
+    sheet = write_csv(tmp_path / "s.csv", example_rows(2))
+    out = tmp_path / "out"
+    batch = ("batch", str(sheet), "--out", str(out), "--rubric", str(rubric), "-j", "1")
+    assert "(0 unchanged, skipped)" in run(*batch, "-f", "json")[1]
+    assert "(2 unchanged, skipped)" in run(*batch, "-f", "json")[1]
+    code, err = run(*batch, "-f", "md")  # the JSON files are there, but md was not asked then
+    assert code == 0 and "(0 unchanged, skipped)" in err
+    assert len(list(out.glob("*.md"))) == 2
+    assert "(2 unchanged, skipped)" in run(*batch, "-f", "md")[1]
+    text = rubric.read_text()
+    rubric.write_text(text.replace("\ntitle: ", "\ntitle: Revised ", 1))  # same id and version
+    assert "(0 unchanged, skipped)" in run(*batch, "-f", "md")[1]
+    assert "(2 unchanged, skipped)" in run(*batch, "-f", "md")[1]
+
+
+def test_a_choice_given_by_its_label_is_read_as_its_id(tmp_path: Path) -> None:
+    rubric = load_rubric("king-county-esj")
+    level = rubric.question("engagement_level")
+    populations = rubric.question("populations_affected")
+    assert level is not None and populations is not None
+    collaborate = next(c.label for c in rubric.choices_for(level) if c.id == "collaborate")
+    label_of = {c.id: c.label for c in rubric.choices_for(populations)}
+    row = next(r for r in example_rows(4) if r["proposal.id"] == "EX-TRANSIT-2027-01")
+    ids = row["populations_affected"].split("; ")
+    assert row["engagement_level"] == "collaborate" and len(ids) > 1
+    row["engagement_level"] = collaborate.upper()  # "COLLABORATE: COMMUNITIES SHARED ..."
+    row["populations_affected"] = "; ".join(label_of[i] for i in ids)
+    sheet = write_csv(tmp_path / "s.csv", [row])
+    out = tmp_path / "out"
+    code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
+    assert code == 0, err
+    answers = json.loads((out / "EX-TRANSIT-2027-01.json").read_text())["review"]["answers"]
+    assert answers["engagement_level"] == "collaborate"
+    assert answers["populations_affected"] == ids
+    assert summary(out)["proposals"][0]["score"] == 91.3  # as with the ids
+
+
+def test_fail_under_is_inclusive(tmp_path: Path) -> None:
+    """A score equal to --fail-under passes; a hair above it fails."""
+    transit = [p for p in example_rows(4) if p["proposal.id"] == "EX-TRANSIT-2027-01"]
+    sheet = write_csv(tmp_path / "s.csv", transit)
+    run("batch", str(sheet), "--out", str(tmp_path / "a"), "-f", "none")
+    score = summary(tmp_path / "a")["proposals"][0]["score"]
+    code, err = run(
+        "batch", str(sheet), "--out", str(tmp_path / "b"), "-f", "none", "--fail-under", f"{score}"
+    )
+    assert code == 0 and "below --fail-under" not in err
+    assert summary(tmp_path / "b")["below_threshold"] == []
+    code, err = run(
+        "batch",
+        str(sheet),
+        "--out",
+        str(tmp_path / "c"),
+        "-f",
+        "none",
+        "--fail-under",
+        f"{score + 0.05}",
+    )
+    assert code == 1 and "1 below --fail-under" in err
+
+
+class _CtrlCAfter:
+    """Presses Ctrl-C (a real SIGINT to this process) when the n-th proposal is finished."""
+
     def __init__(self, n: int) -> None:
         self.n = n
 
@@ -205,7 +274,7 @@ class _StopAfter:
     def done(self, outcome: Outcome) -> None:
         self.n -= 1
         if self.n == 0:
-            raise KeyboardInterrupt
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -214,13 +283,71 @@ def test_ctrl_c_keeps_what_is_finished_and_a_rerun_continues(tmp_path: Path, job
     out = tmp_path / "out"
     out.mkdir()
     settings = Settings(out, ("json",), "archival", "king-county-esj", False, dt.date(2026, 11, 29))
-    first = run_batch([sheet], settings, jobs, _StopAfter(3))
-    assert first.interrupted and len(first.records) == 3
+    faulthandler.dump_traceback_later(120, exit=True)  # a hang fails the run, with a traceback
+    try:
+        first = run_batch([sheet], settings, jobs, _CtrlCAfter(3))
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert first.interrupted
+    # the signal handler asked to stop: nothing new started, work in progress finished and kept
+    assert 3 <= len(first.records) < 8 and (jobs > 1 or len(first.records) == 3)
     done = {p.stem for p in out.glob("*.json")}
-    assert len(done) >= 3 and not (out / "summary.json").exists()
+    assert done == {r["name"] for r in first.records}
+    assert not (out / "summary.json").exists()
     code, err = run("batch", str(sheet), "--out", str(out), "-f", "json", "-j", "1")
     assert code == 0 and f"({len(done)} unchanged, skipped)" in err
     assert len(summary(out)["proposals"]) == 8
+
+
+_CTRL_C_AFTER = """
+import os, signal, sys
+from esj_review.cli import main, progress
+
+AFTER = int(sys.argv[1])
+
+class CtrlCAfter(progress.BatchProgress):
+    def done(self, outcome):
+        super().done(outcome)
+        if self.n == AFTER:
+            os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl-C does
+
+progress.BatchProgress = CtrlCAfter
+sys.argv = ["esj-review", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_in_the_command_stops_with_130_and_a_rerun_continues(
+    tmp_path: Path, jobs: str
+) -> None:
+    """The real path: `esj-review batch` gets SIGINT after 3 proposals; its StopFlag handler
+    stops the loop, the command says what is kept, exits 130; the same command continues."""
+    sheet = write_csv(tmp_path / "s.csv", example_rows(8))
+    out = tmp_path / "out"
+    args = ["batch", str(sheet), "--out", str(out), "-f", "json", "-j", jobs]
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", _CTRL_C_AFTER, "3", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the batch did not stop after Ctrl-C")
+    assert child.returncode == 130, child.stderr
+    assert "Traceback" not in child.stderr
+    finished = sorted(p.stem for p in out.glob("*.json"))
+    kept = sorted(p.stem for p in (out / ".esj-batch").glob("*.json"))
+    assert finished == kept and 3 <= len(finished) < 8 and (jobs == "2" or len(finished) == 3)
+    assert (
+        f"Interrupted: {len(finished)} proposals are finished and kept in {out}. "
+        "Run the same command again to continue."
+    ) in child.stderr
+    assert not (out / "summary.json").exists()
+    code, err = run(*args)
+    assert code == 0 and f"8 proposals reviewed ({len(finished)} unchanged, skipped)" in err
 
 
 def test_a_real_sigint_stops_cleanly(tmp_path: Path) -> None:

@@ -182,6 +182,6 @@ def hash_of(text: str) -> str:
 
 def render_portfolio_html(data: dict[str, Any], rubric: Rubric) -> str:
     """The portfolio report as HTML (same styles as the proposal reports)."""
-    from esj_review.report.render import render_page
+    from esj_review.report.documents import render_page
 
     return render_page("portfolio.html.j2", data=data, rubric=rubric)

@@ -1,98 +1,30 @@
 """Batch sheets: CSV or XLSX, one proposal per row, one column per question.
 
-Rows are read one at a time (never the whole sheet in memory) and turned into review data
-with every cell checked. Multiselect cells list choices separated by `;`; a choice may be
-given by its id or its label; amounts may look like "$1,200,000"; Excel dates are dates.
+Rows (read one at a time by `batch.readers`, never the whole sheet in memory) are turned into
+review data with every cell checked. Multiselect cells list choices separated by `;`; a
+choice may be given by its id or its label; amounts may look like "$1,200,000"; Excel dates
+are dates.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from esj_review.core.errors import InputFileError, Problem
+from esj_review.core.columns import (
+    ENABLE_COLUMN,
+    FIXED_COLUMNS,
+    PROPOSAL_COLUMNS,
+    question_columns,
+    sheet_columns,
+)
+from esj_review.core.errors import Problem
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.base import cell_text
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import REVIEW_FORMAT
 from esj_review.core.rubric import Question, Rubric
-from esj_review.core.templates import sheet_columns
-
-SHEET_SUFFIXES = {".csv", ".xlsx"}
-PROPOSAL_COLUMNS = ("proposal.id", "proposal.title", "proposal.kind", "proposal.department")
-EXTRA_COLUMNS = ("rubric.enable",)
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (row number, {column: cell}) for each non-blank row; row 1 is the header."""
-    if path.suffix.lower() == ".xlsx":
-        yield from _xlsx_rows(path)
-    else:
-        yield from _csv_rows(path)
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        handle = path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror}") from None
-    with handle:
-        try:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                return
-            names = [h.strip() for h in header]
-            for number, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
-                    continue
-                yield number, dict(zip(names, cells, strict=False))
-        except UnicodeDecodeError:
-            raise InputFileError(path, "not UTF-8 text; save the sheet as CSV UTF-8") from None
-        except csv.Error as exc:
-            raise InputFileError(path, f"malformed CSV: {exc}") from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputFileError(path, f"not a readable XLSX workbook: {exc}") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return
-        names = [str(h).strip() if h is not None else "" for h in header]
-        for number, cells in enumerate(rows, start=2):
-            if all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            yield number, dict(zip(names, cells, strict=False))
-    finally:
-        book.close()
-
-
-def header_problems(rubric: Rubric, columns: list[str]) -> list[Problem]:
-    """Columns the rubric does not know, and missing identity columns."""
-    known = set(sheet_columns(rubric)) | set(EXTRA_COLUMNS)
-    problems = [
-        Problem(f"column {name!r}", "unknown column; it is ignored (see esj-review template)")
-        for name in columns
-        if name and name not in known
-    ]
-    for name in ("proposal.id", "proposal.title"):
-        if name not in columns:
-            problems.append(Problem(f"column {name!r}", "missing; every row needs it"))
-    return problems
-
 
 _text = cell_text
 
@@ -110,7 +42,7 @@ def cell_value(rubric: Rubric, q: Question, cell: Any, enabled: frozenset[str]) 
 def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Review data for one sheet row, and the cells that could not be read."""
     problems: list[Problem] = []
-    enable_cell = _text(cells.get("rubric.enable"))
+    enable_cell = _text(cells.get(ENABLE_COLUMN))
     enabled = frozenset(p.strip() for p in enable_cell.split(";") if p.strip())
     proposal = {key.split(".")[1]: _text(cells.get(key)) or None for key in PROPOSAL_COLUMNS}
     answers: dict[str, Any] = {}
@@ -163,49 +95,23 @@ def dictionary_rows(rubric: Rubric) -> list[list[str]]:
 
     every = frozenset(i.id for i in rubric.optional_items())
     rows = [["column", "question", "type", "required", "choices (id = label)", "shown when"]]
-    rows += [
-        ["proposal.id", "Proposal id (used in file names)", "text", "yes", "", ""],
-        ["proposal.title", "Proposal title", "text", "yes", "", ""],
-        [
-            "proposal.kind",
-            "Kind of proposal",
-            "select",
-            "no",
-            "; ".join(f"{c.id} = {c.label}" for c in rubric.proposal_kinds),
-            "",
-        ],
-        ["proposal.department", "Department or office", "text", "no", "", ""],
-        [
-            "rubric.enable",
-            "Optional rubric items to switch on, separated by ;",
-            "multiselect",
-            "no",
-            "; ".join(i.id for i in rubric.optional_items()),
-            "",
-        ],
-    ]
-    for _, q in rubric.iter_questions():
-        pairs: list[tuple[str, Question]] = []
-        if not isinstance(q, RepeatQuestion):
-            pairs.append((q.id, q))
-        else:
-            over = rubric.question(q.over)
-            for item in rubric.choices_for(over, every) if over else []:
-                pairs += [(f"{q.id}.{item.id}.{s.id}", s) for s in q.questions]
-        for column, question in pairs:
-            choices = "; ".join(f"{c.id} = {c.label}" for c in rubric.choices_for(question, every))
-            note = kind_of(question).sheet_note()
-            kind = question.type + (f" ({note})" if note else "")
-            rows.append(
-                [
-                    column,
-                    question.prompt,
-                    kind,
-                    "yes" if question.required else "no",
-                    choices,
-                    describe(question.when) if question.when else "",
-                ]
-            )
+    for c in FIXED_COLUMNS:
+        choices = c.choices(rubric) if c.choices else ""
+        rows.append([c.name, c.label, c.type, "yes" if c.required else "no", choices, ""])
+    for column, question in question_columns(rubric):
+        choices = "; ".join(f"{c.id} = {c.label}" for c in rubric.choices_for(question, every))
+        note = kind_of(question).sheet_note()
+        kind = question.type + (f" ({note})" if note else "")
+        rows.append(
+            [
+                column,
+                question.prompt,
+                kind,
+                "yes" if question.required else "no",
+                choices,
+                describe(question.when) if question.when else "",
+            ]
+        )
     return rows
 
 

@@ -16,7 +16,10 @@ from esj_review.cli import review_cmds
 from esj_review.cli import interview_cmds
 
 # isort: split
-from esj_review.cli import report_cmds, rubric_cmds
+from esj_review.cli import report_cmds
+
+# isort: split
+from esj_review.cli import batch_cmds, rubric_cmds
 
 
 def main() -> None:
@@ -24,4 +27,12 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "interview_cmds", "main", "report_cmds", "review_cmds", "rubric_cmds"]
+__all__ = [
+    "app",
+    "batch_cmds",
+    "interview_cmds",
+    "main",
+    "report_cmds",
+    "review_cmds",
+    "rubric_cmds",
+]

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from typer.core import TyperGroup
 
 from esj_review._version import __version__
-from esj_review.core.errors import EsjError, ExitCode, Problem, ValidationFailed
+from esj_review.core.errors import EsjError, ExitCode, Problem
+
+if TYPE_CHECKING:
+    from esj_review.core.review import Review
+    from esj_review.core.rubric import Rubric
 
 HELP = """Equity impact reviews scored against a rubric, with every point explained.
 
@@ -77,18 +83,25 @@ def write_out(text: str, output: Path | None) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
-def load_checked(path: Path, rubric_ref: str | None = None) -> tuple[Any, Any, list[Problem]]:
-    """Load a review and its rubric; raise on errors, return warnings."""
-    from esj_review.core.checks import check_review, rubric_for
-    from esj_review.core.review import load_review
+def load_checked(path: Path, rubric_ref: str | None = None) -> tuple[Review, Rubric, list[Problem]]:
+    """Load a review and its rubric; raise on errors, return warnings (core.checks does it;
+    imported here when a command runs, so that --help stays quick)."""
+    from esj_review.core.checks import load_checked as load
 
-    review = load_review(path)
-    rubric = rubric_for(review, path, rubric_ref)
-    problems = check_review(rubric, review)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ValidationFailed(path, errors)
-    return review, rubric, problems
+    return load(path, path, rubric_ref)
+
+
+def choices(name: str, values: Iterable[str]) -> type[StrEnum]:
+    """An enum of `values`, for an option whose choices come from a registry: typer lists
+    them in --help and refuses anything else with the same message as for a written enum."""
+    functional: Any = StrEnum  # StrEnum(name, members) makes a class; mypy sees an instance
+    return cast(type[StrEnum], functional(name, [(v, v) for v in values]))
+
+
+class PdfVariant(StrEnum):
+    archival = "archival"
+    accessible = "accessible"
+    plain = "plain"
 
 
 RubricOption = Annotated[

@@ -2,17 +2,75 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from esj_review.core.answers import Slot
 from esj_review.core.conditions import MISSING, describe
-from esj_review.core.errors import InputFileError, Problem, RubricNotFound
+from esj_review.core.errors import InputFileError, Problem, RubricNotFound, ValidationFailed
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
-from esj_review.core.review import Review
+from esj_review.core.review import Review, load_review, parse_review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.rubrics import load_rubric
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A review with its rubric, its slots (one walk, reused for scoring) and its problems."""
+
+    source: str
+    review: Review
+    rubric: Rubric
+    slots: list[Slot]
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that make the review invalid."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that do not (answers hidden by a condition)."""
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def check_input(
+    review: Path | dict[str, Any] | Review,
+    source: Path | str | None = None,
+    rubric: Rubric | str | None = None,
+) -> Checked:
+    """Load a review file (or parse review data), resolve its rubric, and check it.
+
+    `source` names the input in messages (default: the file). `rubric`: None for the rubric
+    the review names, a reference to check it against another (`--rubric`), or a Rubric to
+    use as it is (a batch sheet's). Raises for a file that cannot be read or parsed and for a
+    rubric that does not fit; returns every other problem.
+    """
+    where = str(source if source is not None else review if isinstance(review, Path) else "")
+    if isinstance(review, Path):
+        review = load_review(review)
+    elif not isinstance(review, Review):
+        review = parse_review(review, where)
+    if not isinstance(rubric, Rubric):
+        rubric = rubric_for(review, where, rubric)
+    slots = review.slots(rubric)
+    return Checked(where, review, rubric, slots, check_review(rubric, review, slots))
+
+
+def load_checked(
+    review: Path | dict[str, Any] | Review,
+    source: Path | str | None = None,
+    rubric: Rubric | str | None = None,
+) -> tuple[Review, Rubric, list[Problem]]:
+    """`check_input` for a review that must be valid: raises ValidationFailed with every
+    error; returns the review, its rubric and the warnings."""
+    checked = check_input(review, source, rubric)
+    if checked.errors:
+        raise ValidationFailed(checked.source, checked.errors)
+    return checked.review, checked.rubric, checked.warnings
 
 
 def rubric_for(review: Review, source: Path | str, override: str | None = None) -> Rubric:

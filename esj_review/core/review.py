@@ -21,6 +21,7 @@ from esj_review.core.errors import (
     problems_from_pydantic,
 )
 from esj_review.core.files import atomic_write, load_data
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Rubric
 
 REVIEW_FORMAT: Literal["esj-review/1"] = "esj-review/1"
@@ -254,7 +255,7 @@ def tidy_hidden(rubric: Rubric, review: Review) -> tuple[list[str], list[str]]:
         changed = False
         for slot in review.slots(rubric):
             parts = slot.path.split(".")
-            if slot.question.type == "repeat":
+            if isinstance(slot.question, RepeatQuestion):
                 continue
             if not slot.visible and slot.value is not MISSING:
                 _put(review.set_aside, parts, slot.value)

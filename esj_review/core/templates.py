@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from esj_review.core.columns import sheet_columns as sheet_columns  # the sheet's one source
 from esj_review.core.conditions import describe
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
@@ -57,20 +58,6 @@ def yaml_template(rubric: Rubric) -> str:
             else:
                 out.append(f"  # {q.id}: {kind_of(q).example}".rstrip())
     return "\n".join(out) + "\n"
-
-
-def sheet_columns(rubric: Rubric) -> list[str]:
-    """Batch-sheet columns: proposal fields, then one per question (repeats flattened)."""
-    every = frozenset(i.id for i in rubric.optional_items())
-    columns = ["proposal.id", "proposal.title", "proposal.kind", "proposal.department"]
-    for _, q in rubric.iter_questions():
-        if not isinstance(q, RepeatQuestion):
-            columns.append(q.id)
-            continue
-        over = rubric.question(q.over)
-        for item in rubric.choices_for(over, every) if over else []:
-            columns += [f"{q.id}.{item.id}.{sub.id}" for sub in q.questions]
-    return columns
 
 
 def csv_template(rubric: Rubric) -> str:

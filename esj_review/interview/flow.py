@@ -17,6 +17,7 @@ from rich.text import Text
 
 from esj_review.core.answers import Slot, answer_parts
 from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import (
     Review,
     answer_at,
@@ -144,7 +145,7 @@ def _choice(questionary: Any, option: Option, checked: bool = False) -> Any:
 
 def _state(slots: list[Slot]) -> str:
     """done / partly done (n of m) / not started, for one section's slots."""
-    shown = [s for s in slots if s.visible and s.question.type != "repeat"]
+    shown = [s for s in slots if s.visible and not isinstance(s.question, RepeatQuestion)]
     required = [s for s in shown if s.question.required]
     answered = [s for s in shown if s.answered]
     if not answered:
@@ -236,7 +237,7 @@ class Interview:
                     for s in self.review.slots(self.rubric)
                     if s.section.id == section.id
                     and s.visible
-                    and s.question.type != "repeat"
+                    and not isinstance(s.question, RepeatQuestion)
                     and s.path not in asked
                     and not (only_missing and s.answered)
                 ),
@@ -308,14 +309,16 @@ class Interview:
                 new.visible
                 and new.path not in before
                 and not new.answered
-                and new.question.type != "repeat"
+                and not isinstance(new.question, RepeatQuestion)
             ):
                 self.ask_slot(new)
 
     def change_one(self) -> None:
         """Pick any shown question and answer it again."""
         slots = [
-            s for s in self.review.slots(self.rubric) if s.visible and s.question.type != "repeat"
+            s
+            for s in self.review.slots(self.rubric)
+            if s.visible and not isinstance(s.question, RepeatQuestion)
         ]
         options = [Option(self._slot_label(s), s.path) for s in slots]
         options.append(Option("Back", None))
@@ -347,7 +350,7 @@ class Interview:
             for slot in slots:
                 if slot.section.id != section.id or not slot.visible:
                     continue
-                if slot.question.type == "repeat":
+                if isinstance(slot.question, RepeatQuestion):
                     continue
                 if slot.item != item and slot.item is not None:
                     table.add_row(self._item_heading(slot), Text(""))

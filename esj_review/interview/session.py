@@ -13,16 +13,16 @@ from typing import Any, TypeVar
 from rich.text import Text
 
 from esj_review.core.answers import Slot
-from esj_review.core.checks import check_review, hidden_reason, rubric_for
-from esj_review.core.errors import InputFileError, Problem, UsageError, ValidationFailed
+from esj_review.core.checks import check_input, hidden_reason, load_checked
+from esj_review.core.errors import InputFileError, Problem, UsageError
 from esj_review.core.files import load_data, safe_filename
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import (
     REVIEW_FORMAT,
     Proposal,
     Review,
     RubricRef,
     load_review,
-    parse_review,
     tidy_hidden,
 )
 from esj_review.core.rubric import Rubric, Section
@@ -155,7 +155,7 @@ def first_missing(interview: Interview) -> Section | None:
 def find_slot(interview: Interview, path: str) -> Slot:
     """The shown question at `path`; a clear error when it is unknown or hidden."""
     for slot in interview.review.slots(interview.rubric):
-        if slot.path == path and slot.question.type != "repeat":
+        if slot.path == path and not isinstance(slot.question, RepeatQuestion):
             if not slot.visible:
                 why = hidden_reason(slot)
                 raise UsageError(f"question {path!r} is not shown for this review ({why})")
@@ -210,8 +210,8 @@ def prefill(
         "proposal": {"id": "x", "title": "x"} | {k: v for k, v in proposal.items() if v},
         "answers": answers,
     }
-    review = parse_review(trial, path)
-    problems = [p for p in check_review(rubric, review) if p.severity == "error"]
+    checked = check_input(trial, path, rubric)
+    review, problems = checked.review, checked.errors
     for problem in problems:  # leave out what does not fit; it will be asked
         parts = problem.path.split(".")
         if parts[0] == "answers" and len(parts) > 1:
@@ -284,10 +284,7 @@ def open_review(path: Path, prompter: Prompter) -> Interview:
     review: Review = load_review(path)
     if not sys.stdin.isatty():
         raise InteractiveRequired()
-    rubric = rubric_for(review, path)
-    errors = [p for p in check_review(rubric, review) if p.severity == "error"]
-    if errors:
-        raise ValidationFailed(path, errors)
+    review, rubric, _ = load_checked(review, path)
     return Interview(rubric, review, path, prompter)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from esj_review._version import __version__
 from esj_review.core.answers import Slot, answer_parts, impact_items, plain_answer
 from esj_review.core.conditions import MISSING, describe, is_answered
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
@@ -301,7 +302,11 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
         rows: list[Row] = []
         item = None
         for slot in slots:
-            if slot.section.id != section.id or not slot.visible or slot.question.type == "repeat":
+            if (
+                slot.section.id != section.id
+                or not slot.visible
+                or isinstance(slot.question, RepeatQuestion)
+            ):
                 continue
             heading = None
             if slot.parent is not None and slot.item is not None and slot.item != item:

@@ -1,0 +1,151 @@
+"""One proposal, in a worker process: validate, score, render, write; the boundary where
+every failure of an input becomes problems for errors.csv instead of an exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from esj_review.batch.cache import RunCache, cache_key
+from esj_review.batch.inputs import Job, problem
+from esj_review.batch.sheets import row_to_review
+from esj_review.core.errors import EsjError, Problem
+from esj_review.core.files import atomic_write
+from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import load_rubric
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every job needs to know."""
+
+    out: Path
+    formats: tuple[str, ...]
+    variant: str
+    rubric_ref: str
+    force: bool
+    generated: dt.date
+
+
+@dataclass
+class Outcome:
+    """What came of one job: a summary record, or the problems that stopped it."""
+
+    source: str
+    record: dict[str, Any] | None = None
+    problems: list[dict[str, str]] = field(default_factory=list)
+    reused: bool = False
+
+
+_RUBRICS: dict[str, Rubric] = {}
+
+
+def rubric(ref: str) -> Rubric:
+    """A rubric loaded once per batch in each process (workers are new for every batch)."""
+    if ref not in _RUBRICS:
+        _RUBRICS[ref] = load_rubric(ref)
+    return _RUBRICS[ref]
+
+
+def forget_rubrics() -> None:
+    """Start a batch with the rubrics as they are now (a rubric file may have changed since
+    the last batch in this process)."""
+    _RUBRICS.clear()
+
+
+def ignore_sigint() -> None:
+    """A worker's initializer: the parent handles Ctrl-C for everyone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process(job: Job, settings: Settings) -> Outcome:
+    """Validate, score and render one proposal; never raises for bad input."""
+    try:
+        return _process(job, settings)
+    except EsjError as exc:
+        found = getattr(exc, "problems", None) or [Problem("", exc.message)]
+        data = job.data.get("proposal") if isinstance(job.data.get("proposal"), dict) else {}
+        pid = str(job.data.get("proposal.id") or (data or {}).get("id") or "")
+        return Outcome(
+            job.source, problems=[problem(job.source, pid, p.path, p.message) for p in found]
+        )
+
+
+def process_chunk(chunk: list[Job], settings: Settings) -> list[Outcome]:
+    """Several jobs in one round trip to a worker (scoring alone is too quick for one each)."""
+    return [process(job, settings) for job in chunk]
+
+
+def _process(job: Job, settings: Settings) -> Outcome:
+    from esj_review.core.checks import check_input
+    from esj_review.core.scoring import score
+
+    sheet_rubric = rubric(settings.rubric_ref)
+    cell_problems: list[Problem] = []
+    if job.from_sheet:
+        data, cell_problems = row_to_review(sheet_rubric, job.data)
+    else:
+        data = job.data
+    pid = str((data.get("proposal") or {}).get("id", "")) if isinstance(data, dict) else ""
+    checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
+    review, rub, slots = checked.review, checked.rubric, checked.slots
+    key = cache_key(job.digest, rub.content_hash, settings.formats, settings.variant, job.name)
+    cache = RunCache(settings.out)
+    if settings.formats and not settings.force:
+        saved = cache.lookup(job.name, key)
+        if saved is not None:
+            return Outcome(job.source, saved, reused=True)
+    errors = cell_problems + checked.errors
+    if errors:
+        return Outcome(
+            job.source, problems=[problem(job.source, pid, p.path, p.message) for p in errors]
+        )
+    card = score(rub, review, slots)
+    outputs = []
+    if settings.formats:
+        from esj_review.report.context import build_context
+        from esj_review.report.formats import FORMATS
+
+        ctx = build_context(rub, review, card, settings.generated)
+        for name in settings.formats:
+            fmt = FORMATS[name]
+            target = f"{job.name}{fmt.suffix}"
+            atomic_write(settings.out / target, fmt.render(ctx, settings.variant, False))
+            outputs.append(target)
+    record = summary_record(rub, review, card, job, outputs, slots)
+    if settings.formats:
+        cache.save(job.name, key, record)
+    return Outcome(job.source, record)
+
+
+def summary_record(
+    rubric: Rubric, review: Any, card: Any, job: Job, outputs: list[str], slots: Any
+) -> dict[str, Any]:
+    """The small record the summary and the portfolio are built from."""
+    from esj_review.core.answers import impact_items
+
+    amount_q = rubric.report.amount
+    amount = review.answers.get(amount_q) if amount_q else None
+    burdened = [e["label"] for e in impact_items(rubric, review, slots) if e["burden"]]
+    return {
+        "source": job.source,
+        "name": job.name,
+        "id": review.proposal.id,
+        "title": review.proposal.title,
+        "department": review.proposal.department or "",
+        "kind": review.proposal.kind or "",
+        "amount": amount if isinstance(amount, int | float) else None,
+        "score": card.score,
+        "band": card.band.id if card.band else None,
+        "band_label": card.band.label if card.band else "Incomplete",
+        "complete": card.complete,
+        "completeness": card.completeness,
+        "gaps": [g.question for g in card.gaps],
+        "flags": [{"id": f.id, "severity": f.severity, "message": f.message} for f in card.flags],
+        "burdened": burdened,
+        "outputs": outputs,
+        "rubric": f"{card.rubric.id} {card.rubric.version}",
+    }

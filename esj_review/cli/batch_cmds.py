@@ -1,0 +1,98 @@
+"""The batch command: many proposals at once; summary, portfolio and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from esj_review.batch.readers import sheet_kinds
+from esj_review.cli.common import PdfVariant, app
+from esj_review.core.errors import ExitCode, UsageError
+from esj_review.report.formats import DEFAULT_FORMAT, NO_FORMAT, format_names
+
+
+@app.command()
+def batch(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help=f"Review files, folders of them, or {sheet_kinds()} sheets."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for reports and the summary.")] = (
+        Path("out")
+    ),
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (default: cores).")
+    ] = 0,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Per-proposal outputs: {','.join(format_names())} or {NO_FORMAT}.",
+        ),
+    ] = DEFAULT_FORMAT,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", help="Exit 1 if any score is below this (or incomplete)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo proposals whose input has not changed.")
+    ] = False,
+    rubric: Annotated[
+        str, typer.Option("--rubric", help="Rubric for sheets (review files name their own).")
+    ] = "king-county-esj",
+    pdf_variant: Annotated[
+        PdfVariant, typer.Option("--pdf-variant", help="archival, accessible or plain.")
+    ] = PdfVariant.archival,
+) -> None:
+    """Review many proposals: validate, score and report each; summary, portfolio and errors."""
+    import os
+
+    from esj_review.batch.portfolio import write_summary
+    from esj_review.batch.run import Settings, run_batch
+    from esj_review.core.rubrics import load_rubric
+    from esj_review.report.formats import parse_format_list
+    from esj_review.report.render import report_date
+
+    formats = parse_format_list(format)
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or folder")
+    rub = load_rubric(rubric)
+    settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date())
+    out.mkdir(parents=True, exist_ok=True)
+    from esj_review.cli.progress import BatchProgress
+
+    progress = BatchProgress()
+    try:
+        result = run_batch(list(inputs), settings, jobs or os.cpu_count() or 1, progress)
+    finally:
+        progress.stop()
+    if result.interrupted:
+        typer.echo(
+            f"Interrupted: {len(result.records)} proposals are finished and kept in {out}. "
+            "Run the same command again to continue.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    data = write_summary(
+        out, rub, result.records, result.problems, fail_under, settings.generated, formats
+    )
+    errors = data["errors"]
+    typer.echo(
+        f"{len(result.records)} proposals reviewed ({result.reused} unchanged, skipped), "
+        f"{errors} input{'s' if errors != 1 else ''} with errors; summary in {out}/summary.csv, "
+        f"portfolio in {out}/portfolio.{'pdf' if 'pdf' in formats else 'html'}, "
+        f"errors in {out}/errors.csv",
+        err=True,
+    )
+    if data["below_threshold"]:
+        typer.echo(
+            f"{len(data['below_threshold'])} below --fail-under {fail_under:g}: "
+            + ", ".join(data["below_threshold"][:10]),
+            err=True,
+        )
+    if errors or data["below_threshold"]:
+        raise typer.Exit(int(ExitCode.PROBLEMS))

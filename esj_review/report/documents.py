@@ -1,0 +1,82 @@
+"""The report's documents: HTML and Markdown from the templates, and JSON.
+
+The template engine loads here, not when the command line starts; the PDF is made from the
+HTML by `report.pdf`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from esj_review.core.scoring import Scorecard
+from esj_review.report.context import ReportContext
+from esj_review.report.fetcher import ASSETS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def _environment(autoescape: bool = True) -> jinja2.Environment:
+    """One Jinja environment per escaping mode, so templates compile once per process."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda shown: md_escape(getattr(shown, "text", str(shown)))
+    return env
+
+
+def render_html(ctx: ReportContext) -> str:
+    """The report as one self-contained HTML document (styles inline, nothing fetched)."""
+    return render_page("report.html.j2", ctx=ctx)
+
+
+def render_page(template: str, **context: object) -> str:
+    """An HTML page from a template, with the report styles inline (nothing is fetched)."""
+    page = _environment().get_template(template)
+    return page.render(css=markupsafe.Markup(_css()), **context)
+
+
+@cache
+def _css() -> str:
+    return (ASSETS / "report.css").read_text(encoding="utf-8")
+
+
+_MD_SPECIAL = str.maketrans(
+    {c: f"\\{c}" for c in "\\`*_{}[]()#+!|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+
+
+def md_escape(text: str) -> str:
+    """User text as literal Markdown (no markup, no raw HTML)."""
+    return text.translate(_MD_SPECIAL).replace("\n", "  \n")
+
+
+def render_markdown(ctx: ReportContext) -> str:
+    """The report as Markdown, for pasting into a memo or a ticket."""
+    return _environment(autoescape=False).get_template("report.md.j2").render(ctx=ctx)
+
+
+def scorecard_json(card: Scorecard) -> str:
+    """The scorecard as JSON (also embedded in the PDF)."""
+    return card.model_dump_json(indent=2) + "\n"
+
+
+def render_json(ctx: ReportContext) -> str:
+    """The review and its scorecard with ledger, as one JSON document."""
+    payload = {
+        "review": ctx.review.model_dump(mode="json"),
+        "scorecard": json.loads(scorecard_json(ctx.card)),
+        "generated": ctx.generated.isoformat(),
+        "tool_version": ctx.tool_version,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
