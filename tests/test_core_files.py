@@ -231,6 +231,14 @@ def test_field_path_names_list_items_by_id() -> None:
 class _Model(BaseModel):
     name: str = Field(max_length=3)
     count: int = 0
+    values: list[int] | dict[str, int] = []
+    odd: int = 1
+
+    @field_validator("odd")
+    @classmethod
+    def _odd(cls, value: int) -> int:
+        assert value % 2, "must be odd"
+        return value
 
     @field_validator("count")
     @classmethod
@@ -256,6 +264,15 @@ def test_pydantic_errors_read_as_actions() -> None:
     assert pydantic_problems({"name": long}) == [
         f"top.name: String should have at most 3 characters (got {repr(long)[:60]}...)"
     ]
+    over = "x" * 59  # its repr is 61 characters: cut
+    assert pydantic_problems({"name": over}) == [
+        f"top.name: String should have at most 3 characters (got {repr(over)[:60]}...)"
+    ]
+    (odd,) = pydantic_problems({"name": "a", "odd": 2})
+    assert odd.startswith("top.odd: Assertion failed, must be odd") and "(got" not in odd
+    assert pydantic_problems({"name": "a", "values": "x"})[0].startswith(
+        "top.values: Input should be"
+    )
     exact = "x" * 58  # its repr is 60 characters: shown whole
     assert pydantic_problems({"name": exact}) == [
         f"top.name: String should have at most 3 characters (got {exact!r})"

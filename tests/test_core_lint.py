@@ -695,3 +695,115 @@ def test_component_maximum_described_alone() -> None:
     report = lint_rubric(Rubric.model_validate(only_items))
     assert report.component_max["r"].describe() == "2 per rep item"
     assert report.component_max["c"].describe() == "1"
+
+
+# --- more boundaries ------------------------------------------------------------------------------
+
+
+def test_every_test_inside_not_is_checked() -> None:
+    assert when({"not": {"equals": {"question": "g", "value": "z"}}}, SELECT) == [
+        "questions.t.when: 'g' has no choice 'z'"
+    ]
+    assert when({"not": {"answered": "zz"}}) == [
+        "questions.t.when: names unknown question 'zz' (or one that is asked later)"
+    ]
+
+
+def test_every_test_of_a_condition_is_checked_after_an_unknown_one() -> None:
+    cond = {"all": [{"answered": "zz"}, {"not": {"answered": "zz"}}, when_g_is("z")]}
+    assert when(cond, SELECT) == [
+        "questions.t.when: names unknown question 'zz' (or one that is asked later)",
+        "questions.t.when: names unknown question 'zz' (or one that is asked later)",
+        "questions.t.when: 'g' has no choice 'z'",
+    ]  # and no "can never be shown" on top of it
+
+
+def when_g_is(value: str) -> dict[str, Any]:
+    return {"equals": {"question": "g", "value": value}}
+
+
+def test_reachability_tries_every_proposal_kind() -> None:
+    every = {
+        "all": [
+            {"answered": "proposal.kind"},
+            {"not": {"in": {"question": "proposal.kind", "values": ["program", "budget"]}}},
+        ]
+    }
+    assert when(every) == [
+        "questions.t: can never be shown: no combination of answers satisfies its conditions"
+    ]
+    one = {
+        "all": [
+            {"answered": "proposal.kind"},
+            {"not": {"equals": {"question": "proposal.kind", "value": "program"}}},
+        ]
+    }
+    assert when(one) == []
+
+
+def selects(*sizes: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"s{i}",
+            "type": "select",
+            "prompt": "S?",
+            "choices": [{"id": f"c{j}", "label": f"C{j}"} for j in range(n)],
+        }
+        for i, n in enumerate(sizes)
+    ]
+
+
+def never(*qids: str) -> dict[str, Any]:
+    """Unsatisfiable, and naming each of `qids`."""
+    tests: list[dict[str, Any]] = [{"answered": q} for q in qids]
+    return {"all": [*tests, {"not": {"answered": qids[0]}}]}
+
+
+def test_reachability_is_checked_up_to_20000_combinations() -> None:
+    # 20 x 10 x 10 x 10 combinations of answers (each question may also be unanswered)
+    assert when(never("s0", "s1", "s2", "s3"), *selects(19, 9, 9, 9)) == [
+        "questions.t: can never be shown: no combination of answers satisfies its conditions"
+    ]
+    # 10 ** 5: too many to try, so not reported
+    assert when(never("s0", "s1", "s2", "s3", "s4"), *selects(9, 9, 9, 9, 9)) == []
+
+
+def test_maxima_with_optional_taxonomy_items_and_several_items_questions() -> None:
+    tax = {
+        "id": "d",
+        "type": "multiselect",
+        "prompt": "D?",
+        "choices_from": "determinants",
+        "score": {"component": "c", "max": 3},
+    }
+    subs = [
+        {**REPEAT["questions"][0], "score": {"component": "c"}},
+        {
+            "id": "also",
+            "type": "bool",
+            "prompt": "Also?",
+            "score": {"component": "c", "no_points": 3},
+        },
+        {
+            "id": "pops",
+            "type": "multiselect",
+            "prompt": "P?",
+            "choices_from": "determinants",
+            "score": {"component": "c"},
+        },
+    ]
+    data = with_questions(
+        tax,
+        MULTI,
+        {**REPEAT, "questions": subs},
+        determinants=[{"id": "h", "label": "H"}, {"id": "x", "label": "X", "optional": True}],
+    )
+    report = lint_rubric(Rubric.model_validate(data))
+    assert report.component_max["c"].fixed == 1  # taxonomy choices carry no points
+    assert report.component_max["c"].per_item == {"rep": 5}
+
+
+def test_three_bands_with_a_gap_at_the_top() -> None:
+    assert bands(("top", 60, 90), ("mid", 30, 60), ("low", 0, 30)) == [
+        "scoring.bands: scores from 90 to 100 fall in no band"
+    ]

@@ -362,3 +362,11 @@ def test_rubric_for_an_unknown_rubric_points_at_rubric_id() -> None:
         rubric_for(review(), "r.yaml")
     assert info.value.problems[0].path == "rubric.id"
     assert "no rubric named 'test-rubric'" in info.value.message
+
+
+def test_every_repeat_item_is_checked_after_a_bad_one() -> None:
+    rubric = one(OVER, REPEAT)
+    assert problems(rubric, {"over": ["a", "b"], "rep": {"a": "x", "b": {"zz": 1}}}) == [
+        "answers.rep.a: expected a mapping of question id to answer",
+        "answers.rep.b.zz: unknown question id for this rubric",
+    ]

@@ -425,6 +425,7 @@ def test_save_stamps_and_round_trips(tmp_path: Path) -> None:
     save_review(fresh, tmp_path / "now.yaml")
     assert fresh.meta.created is not None and fresh.meta.created.microsecond == 0
     assert fresh.meta.created == fresh.meta.updated
+    assert fresh.meta.created.utcoffset() == dt.timedelta(0)
 
 
 def test_answers_hash_covers_what_the_score_depends_on() -> None:
@@ -497,3 +498,101 @@ def test_tidy_hidden_sets_answers_aside_and_brings_them_back() -> None:
     moved, restored = tidy_hidden(rubric, rev)
     assert moved == [] and sorted(restored) == ["rep.a.dir", "rep.a.why", "t", "u"]
     assert rev.answers == answers and rev.set_aside == {}
+
+
+# --- more boundaries ------------------------------------------------------------------------------
+
+
+def test_answer_parts_label_optional_items_when_enabled() -> None:
+    data = rubric_data(
+        {"id": "d", "type": "multiselect", "prompt": "D?", "choices_from": "determinants"},
+        YES,
+        determinants=[
+            {"id": "h", "label": "Housing"},
+            {"id": "x", "label": "Digital", "optional": True},
+        ],
+    )
+    rubric = build(data)
+    q = rubric.question("d")
+    assert q is not None
+    assert answer_parts(rubric, q, ["h", "x"], frozenset({"x"})) == ["Housing", "Digital"]
+    assert answer_parts(rubric, q, ["h", "x"], frozenset()) == ["Housing", "x"]
+
+
+def test_impact_items_come_from_the_named_repeat_only() -> None:
+    other = {**REP, "id": "other", "questions": [{**REP["questions"][0], "id": "dir"}]}
+    dir_when = {**REP["questions"][0], "when": when_g("a")}
+    plain = {"id": "plain", "type": "text", "prompt": "Plain?"}
+    rep = {**REP, "questions": [dir_when, *REP["questions"][1:], plain]}
+    data = rubric_data(
+        GATE,
+        MULTI,
+        rep,
+        other,
+        YES,
+        report={"impacts": {"repeat": "rep", "direction": "dir", "burden_values": ["b"]}},
+    )
+    rubric = build(data)
+    answers = {
+        "g": "b",
+        "m": ["a"],
+        "rep": {"a": {"dir": "b"}},
+        "other": {"a": {"dir": "b"}},
+    }
+    rev = review(answers, rubric)
+    items = impact_items(rubric, rev, rev.slots(rubric))
+    assert [i["id"] for i in items] == ["a"]
+    # the direction question is hidden: no direction, neither benefit nor burden
+    assert items[0]["direction"] is MISSING
+    assert (items[0]["benefit"], items[0]["burden"]) == (False, False)
+    assert items[0]["answers"] == {"plain": MISSING}
+    assert items[0]["questions"]["plain"].prompt == "Plain?"
+    rev = review({**answers, "g": "a"}, rubric)
+    items = impact_items(rubric, rev, rev.slots(rubric))
+    assert (items[0]["direction"], items[0]["burden"]) == ("b", True)
+
+
+def test_set_value_on_a_review_with_nothing_aside() -> None:
+    rev = review()
+    set_value(rev, "new", 1)
+    set_value(rev, "gone", None)
+    assert rev.answers == {"new": 1} and rev.set_aside == {}
+
+
+def test_aside_paths_stop_at_a_repeat_answer() -> None:
+    rev = review()
+    rev.set_aside = {"rep": {"a": {"dir": {"odd": {"deeper": 1}}}}}
+    assert aside_paths(rev) == ["rep.a.dir"]
+
+
+def test_tidy_hidden_moves_a_hidden_repeat_item_by_item() -> None:
+    rep = {**REP, "when": when_g("a")}
+    rubric = build(rubric_data(GATE, MULTI, rep, YES))
+    rev = review({"g": "b", "m": ["a"], "rep": {"a": {"dir": "a"}}}, rubric)
+    assert tidy_hidden(rubric, rev) == (["rep.a.dir"], [])
+    assert rev.set_aside == {"rep": {"a": {"dir": "a"}}} and "rep" not in rev.answers
+    rev.answers["g"] = "a"
+    assert tidy_hidden(rubric, rev) == ([], ["rep.a.dir"])
+    assert rev.answers["rep"] == {"a": {"dir": "a"}}
+
+
+def test_tidy_hidden_restores_answers_that_a_restored_answer_shows() -> None:
+    t = {"id": "t", "type": "text", "prompt": "T?", "when": when_g("a")}
+    rubric = build(rubric_data(GATE, t, YES))
+    rev = review({}, rubric)
+    rev.set_aside = {"g": "a", "t": "x"}
+    assert tidy_hidden(rubric, rev) == ([], ["g", "t"])
+    assert rev.answers == {"g": "a", "t": "x"} and rev.set_aside == {}
+
+
+def test_dump_keeps_long_lines_and_block_text() -> None:
+    long = " ".join(["word"] * 17)  # a line of 92 characters: not wrapped
+    text = dump_review(review({"long": long, "x": "X\nY"}))
+    assert f"  long: {long}\n" in text
+    assert "  x: |-\n    X\n    Y\n" in text
+    assert yaml.safe_load(text)["proposal"] == {
+        "id": "P-1",
+        "title": "A proposal",
+        "kind": None,
+        "department": None,
+    }
