@@ -429,3 +429,58 @@ def test_the_scorecard_names_rubric_proposal_and_answers() -> None:
     assert (result.proposal.id, result.proposal.title) == ("P-1", "A proposal")
     assert result.answers_hash == review({"yes": True}, rubric).answers_hash()
     assert result.answers_hash != card(rubric, {"yes": False}).answers_hash
+
+
+# --- more boundaries ------------------------------------------------------------------------------
+
+
+def test_a_component_whose_shown_questions_carry_no_points_does_not_apply() -> None:
+    hidden = {**YES, "when": {"equals": {"question": "proposal.kind", "value": "budget"}}}
+    pointless = {**points_question(0, 0), "score": {"component": "c"}}
+    rubric = build(rubric_data(hidden, pointless))
+    result = card(rubric, {"q": "p0"}, kind="program")
+    assert result.score is None and result.complete
+    assert [(e.question, e.points, e.max, e.contribution) for e in result.ledger] == [
+        ("q", 0, 0, 0.0)
+    ]
+    assert result.components[0].applicable is False
+
+
+def test_answers_that_are_not_choices_score_nothing() -> None:
+    rubric = build(rubric_data(points_question(1, 2), MULTI))
+    result = card(rubric, {"q": "zz", "m": ["a", "zz"]})
+    assert entry(result, "q") == (0, 2, "choice 'zz' scores 0 of 2")
+    assert entry(result, "m") == (1, 5, "sum of chosen choices (a 1, zz 0) = 1 of 5")
+
+
+def test_taxonomy_questions_score_with_optional_items_enabled() -> None:
+    tax = {
+        "id": "d",
+        "type": "multiselect",
+        "prompt": "D?",
+        "choices_from": "determinants",
+        "score": {"component": "c"},
+    }
+    sel = {**tax, "id": "e", "type": "select"}
+    data = rubric_data(
+        YES,
+        tax,
+        sel,
+        determinants=[{"id": "h", "label": "H"}, {"id": "x", "label": "X", "optional": True}],
+    )
+    rubric = build(data)
+    result = score(rubric, review({"yes": True, "d": ["h", "x"], "e": "x"}, rubric, enable=["x"]))
+    assert result.score == 100.0
+    assert [(e.question, e.points, e.max) for e in result.ledger] == [
+        ("yes", 1, 1),
+        ("d", 0, 0),
+        ("e", 0, 0),
+    ]
+
+
+def test_a_score_on_the_edge_of_two_bands_takes_the_higher_whatever_the_order() -> None:
+    data = rubric_data(points_question(50, 100))
+    data["scoring"]["bands"].reverse()  # worst first: a warning, still valid
+    rubric = build(data)
+    result = card(rubric, {"q": "p0"})
+    assert result.score == 50.0 and result.band is not None and result.band.id == "good"
