@@ -52,6 +52,26 @@ def test_the_size_limit_is_inclusive(tmp_path: Path) -> None:
     assert MAX_FILE_BYTES == 8 * 1024 * 1024
 
 
+def test_sizes_are_shown_in_megabytes(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"a" * 1_150_001)
+    with pytest.raises(InputFileError) as info:
+        read_text(path, limit=1_000_000)
+    assert info.value.message == f"{path}: file is 1.2 MB; the limit is 1 MB"
+    path.write_bytes(b"a" * 1_600_000)
+    with pytest.raises(InputFileError) as info:
+        read_text(path, limit=1_500_000)
+    assert info.value.message == f"{path}: file is 1.6 MB; the limit is 2 MB"
+
+
+def test_an_unreadable_path_says_why(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    with pytest.raises(InputFileError) as info:
+        read_text(loop)
+    assert info.value.message == f"{loop}: cannot read: Too many levels of symbolic links"
+
+
 def test_a_file_that_grows_while_read_is_refused(tmp_path: Path) -> None:
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)  # reports size 0, then delivers more than the limit
@@ -68,6 +88,27 @@ def test_a_file_that_grows_while_read_is_refused(tmp_path: Path) -> None:
     try:
         with pytest.raises(InputFileError) as info:
             read_text(pipe, limit=2_000_000)
+    finally:
+        writer.join(timeout=10)
+    assert info.value.message == f"{pipe}: file is larger than the 2 MB limit"
+
+
+def test_a_file_that_grows_past_a_limit_in_megabytes(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        try:
+            with pipe.open("wb") as handle:
+                handle.write(b"a" * 2_000_000)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with pytest.raises(InputFileError) as info:
+            read_text(pipe, limit=1_500_000)
     finally:
         writer.join(timeout=10)
     assert info.value.message == f"{pipe}: file is larger than the 2 MB limit"
@@ -178,6 +219,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
         ("", "review"),
         ("x" * 79 + ".y", "x" * 79),
         ("a" * 100, "a" * 80),
+        ("." + "a" * 100, "a" * 80),
+        ("X-1", "X-1"),
+        ("BOX", "BOX"),
     ],
 )
 def test_safe_filename(text: str, name: str) -> None:

@@ -357,6 +357,7 @@ def test_a_scored_choice_question_without_points_is_a_warning() -> None:
     pointless = [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]
     data = with_questions({**SELECT, "choices": pointless, "score": {"component": "c"}})
     assert rubric_problems(data) == ["questions.g.score: warning: no choice carries points"]
+    assert [p.severity for p in lint_rubric(Rubric.model_validate(data)).problems] == ["warning"]
     build(data)  # a warning does not stop the rubric loading
     rep = {
         **REPEAT,
@@ -667,6 +668,9 @@ def test_bands_are_listed_best_first() -> None:
     assert bands(("low", 0, 50), ("top", 50, 100)) == [
         "scoring.bands: warning: list bands from best to worst"
     ]
+    data = rubric_data()
+    data["scoring"]["bands"].reverse()
+    assert [p.severity for p in lint_rubric(Rubric.model_validate(data)).problems] == ["warning"]
 
 
 # --- each component's maximum -------------------------------------------------------------------
@@ -806,4 +810,11 @@ def test_maxima_with_optional_taxonomy_items_and_several_items_questions() -> No
 def test_three_bands_with_a_gap_at_the_top() -> None:
     assert bands(("top", 60, 90), ("mid", 30, 60), ("low", 0, 30)) == [
         "scoring.bands: scores from 90 to 100 fall in no band"
+    ]
+
+
+def test_an_unknown_name_stops_the_reachability_check() -> None:
+    assert when({"all": [{"answered": "zz"}, {"not": {"answered": "zz"}}]}) == [
+        "questions.t.when: names unknown question 'zz' (or one that is asked later)",
+        "questions.t.when: names unknown question 'zz' (or one that is asked later)",
     ]

@@ -58,7 +58,8 @@ def full_rubric() -> Any:
             YES,
             determinants=[
                 {"id": "h", "label": "Housing"},
-                {"id": "d", "label": "Digital", "optional": True},
+                {"id": "d", "label": "Digital", "optional": True, "description": "Internet"},
+                {"id": "e", "label": "Energy", "optional": True},
             ],
         )
     )
@@ -74,7 +75,7 @@ def test_the_yaml_template_describes_every_question() -> None:
         "rubric:",
         "  id: test-rubric",
         "  version: 1.0.0",
-        "  enable: []  # optional items you may switch on: d",
+        "  enable: []  # optional items you may switch on: d, e",
         "proposal:",
         "  id: CHANGE-ME-001  # short id used in file names and page headers",
         '  title: "Title of the proposal"',
@@ -85,7 +86,7 @@ def test_the_yaml_template_describes_every_question() -> None:
         "  # ---- Section ----",
         "  # Which?",
         "  #   select, required",
-        "  #   choices: h, d",
+        "  #   choices: h, d, e",
         "  # g:",
         "  # How many?",
         "  #   number, optional",
@@ -105,7 +106,7 @@ def test_the_yaml_template_describes_every_question() -> None:
         "  # free: 0",
         "  # Pick",
         "  #   multiselect, optional",
-        "  #   choices: h, d",
+        "  #   choices: h, d, e",
         "  # m: []",
         "  # For each pick",
         "  #   repeat, optional",
@@ -150,6 +151,8 @@ def test_sheet_columns_flatten_repeats_over_every_item() -> None:
         "rep.h.day",
         "rep.d.how",
         "rep.d.day",
+        "rep.e.how",
+        "rep.e.day",
         "yes",
     ]
     assert csv_template(rubric) == ",".join(sheet_columns(rubric)) + "\n"
@@ -219,7 +222,8 @@ def test_lookups() -> None:
     assert rubric.item_label(rep, "h", frozenset()) == "Housing"
     assert rubric.item_label(rep, "d", frozenset()) == "d"
     assert rubric.item_label(rep, "d", frozenset({"d"})) == "Digital"
-    assert [i.id for i in rubric.optional_items()] == ["d"]
+    assert [i.id for i in rubric.optional_items()] == ["d", "e"]
+    assert [c.description for c in rubric.choices_for(m, frozenset({"d"}))] == ["", "Internet"]
     assert rubric.band("poor").label == "Poor"
     assert [s.id for s, q in rubric.iter_questions()][:1] == ["s"]
     assert [q.id for _, q in rubric.iter_questions()][-1] == "yes"

@@ -596,3 +596,33 @@ def test_dump_keeps_long_lines_and_block_text() -> None:
         "kind": None,
         "department": None,
     }
+
+
+def test_a_hidden_repeat_gives_slots_only_for_stored_items() -> None:
+    rep = {**REP, "when": when_g("a")}
+    rubric = build(rubric_data(GATE, MULTI, rep, YES))
+    assert [s.path for s in walk(rubric, {"g": "b", "m": ["a"]}) if s.parent] == []
+
+
+def test_impact_item_labels_of_optional_items() -> None:
+    rep = {**REP, "over": "d", "questions": REP["questions"][:1]}
+    data = rubric_data(
+        GATE,
+        {"id": "d", "type": "multiselect", "prompt": "D?", "choices_from": "determinants"},
+        rep,
+        YES,
+        determinants=[
+            {"id": "h", "label": "Housing"},
+            {"id": "x", "label": "Digital", "optional": True},
+        ],
+        report={"impacts": {"repeat": "rep", "direction": "dir"}},
+    )
+    rubric = build(data)
+    rev = review({"d": ["x"], "rep": {"x": {"dir": "a"}}}, rubric, enable=["x"])
+    assert [i["label"] for i in impact_items(rubric, rev, rev.slots(rubric))] == ["Digital"]
+
+
+def test_answers_hash_ignores_the_order_of_answers() -> None:
+    one = review({"a": 1, "b": {"x": 1, "y": 2}})
+    two = review({"b": {"y": 2, "x": 1}, "a": 1})
+    assert one.answers_hash() == two.answers_hash()
