@@ -13,6 +13,7 @@ import yaml
 from esj_review.batch.portfolio import below, ranked
 from esj_review.batch.run import Settings, Silent, run_batch
 from esj_review.batch.sheets import header_problems, row_to_review
+from tests.conftest import EXAMPLES
 from tests.rubric_builder import YES, build, rubric_data
 
 CHOICES: Any = [{"id": "a", "label": "Alpha", "points": 1}, {"id": "b", "label": "Beta Two"}]
@@ -152,3 +153,85 @@ def test_a_rerun_reuses_only_what_nothing_changed(batch: Any) -> None:
     # a deleted output is written again
     (out / "P-1.md").unlink()
     assert go(("json", "md"), data) == 1
+
+
+def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    example = (EXAMPLES / "reduced-fare-transit.yaml").read_text()
+    (inputs / "a.yaml").write_text(example)
+    (inputs / "b.yaml").write_text(example)
+    (inputs / "broken.yaml").write_text("a: [")
+    (tmp_path / "notes.txt").write_text("x")  # named, not found in a folder
+    (inputs / "s.csv").write_text(
+        "proposal.id,proposal.title,engagement_level,zz\nS-1,T,bogus,1\n,U,,\n"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    settings = Settings(out, (), "archival", "king-county-esj", False, dt.date(2027, 1, 1))
+    result = run_batch(
+        [inputs, tmp_path / "gone.csv", tmp_path / "notes.txt"], settings, 1, Silent()
+    )
+    found = [
+        (Path(p["source"]).name, p["proposal_id"], p["field"], p["message"], p["severity"])
+        for p in result.problems
+    ]
+    pid = "EX-TRANSIT-2027-01"
+    assert found == [
+        ("b.yaml", pid, "proposal.id", f"duplicate id; written as {pid}-2", "warning"),
+        (
+            "broken.yaml",
+            "",
+            "",
+            "malformed YAML at line 1, column 5: "
+            "expected the node content, but found '<stream end>'",
+            "error",
+        ),
+        (
+            "s.csv row 1",
+            "",
+            "column 'zz'",
+            "unknown column; it is ignored (see esj-review template)",
+            "error",
+        ),
+        (
+            "s.csv row 2",
+            "S-1",
+            "answers.engagement_level",
+            "'bogus' is not a choice; expected one of: "
+            "inform, consult, involve, collaborate, defer",
+            "error",
+        ),
+        ("s.csv row 3", "", "proposal.id", "required field is missing", "error"),
+        ("gone.csv", "", "", "cannot read: No such file or directory", "error"),
+        (
+            "notes.txt",
+            "",
+            "",
+            "not a review file (.yaml, .yml, .json) or a sheet (.csv, .xlsx)",
+            "error",
+        ),
+    ]
+    assert [(r["name"], Path(r["source"]).name) for r in result.records] == [
+        (pid, "a.yaml"),
+        (f"{pid}-2", "b.yaml"),
+    ]
+    record = result.records[0]
+    assert {k: v for k, v in record.items() if k not in {"source", "title"}} == {
+        "name": pid,
+        "id": pid,
+        "department": "Transit Department (example)",
+        "kind": "program",
+        "amount": 4200000,
+        "score": 91.3,
+        "band": "advances",
+        "band_label": "Advances equity",
+        "complete": True,
+        "completeness": 100.0,
+        "gaps": [],
+        "flags": [],
+        "burdened": ["Equity in County practices"],
+        "outputs": [],
+        "rubric": "king-county-esj 1.0.0",
+    }
+    assert not list(out.iterdir())  # scoring only: no files, no re-run state
