@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
                 fonts-noto-core fonts-noto-cjk
 
-.PHONY: demo test lint typecheck pytest bench clean venv system-deps
+.PHONY: demo test lint typecheck pytest bench mutate clean venv system-deps
 
 venv: system-deps $(STAMP)
 
@@ -59,5 +59,12 @@ bench: venv
 	$(BIN)/python bench/bench_report.py
 	$(BIN)/python -m bench.bench_batch 200
 
+# Mutation testing of core/ and batch/ (configured in pyproject's [tool.mutmut]); not part of
+# `make test`: it takes a while. Prints the score per file; `.venv/bin/mutmut browse` shows
+# the surviving mutants, and tests/EQUIVALENT_MUTANTS.md lists those that cannot be killed.
+mutate: venv
+	$(BIN)/mutmut run --max-children $$(nproc 2>/dev/null || echo 2)
+	$(BIN)/python bench/mutation_score.py
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

@@ -246,7 +246,8 @@ def _candidates(rubric: Rubric, qid: str, q: Question | None, mentioned: set[Any
     allowed = _allowed_values(rubric, qid, q)
     if q is not None and kind_of(q).multi_valued:
         listed = sorted(str(v) for v in mentioned)
-        return [MISSING, [], *([v] for v in listed), listed]
+        # ["\x00other"]: answered with none of the values the conditions mention
+        return [MISSING, [], *([v] for v in listed), listed, ["\x00other"]]
     if allowed is not None:
         return [MISSING, *sorted(allowed, key=str)]
     return [MISSING, *mentioned, "\x00other"]

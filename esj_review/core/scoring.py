@@ -143,7 +143,8 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     for slot, pts, top, why in raw:
         assert slot.question.score is not None
         comp = slot.question.score.component
-        contribution = 100 * share[comp] * pts / totals[comp][1]
+        top_of_component = totals[comp][1]  # 0 when only pointless questions of it are shown
+        contribution = 100 * share[comp] * pts / top_of_component if top_of_component else 0.0
         ledger.append(
             LedgerEntry.model_construct(
                 component=comp,

@@ -18,7 +18,7 @@ from esj_review.core.qtypes.base import (
     answered_lint,
 )
 
-NUMBER_HELP = "expected a number, like 4200000, 1,300,000 or (1,300,000)"
+NUMBER_HELP = "is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
 MAX_DIGITS = 18  # whole-number digits: past this a float loses whole units
 _NUMBER = re.compile(
     r"^(?P<open>\()?(?P<minus1>-)?(?P<dollar>\$)?(?P<minus2>-)?"
@@ -36,7 +36,7 @@ def parse_number(raw: str, integer: bool = False) -> int | float:
         or sum(1 for s in signs if s) > 1
         or bool(match["open"]) != bool(match["close"])
     ):
-        raise ValueError(NUMBER_HELP)
+        raise ValueError(f"{raw.strip()[:40]!r} {NUMBER_HELP}")
     digits = match["digits"].replace(",", "")
     if len(digits.split(".")[0]) > MAX_DIGITS:
         raise ValueError(f"is too large (more than {MAX_DIGITS} digits)")
