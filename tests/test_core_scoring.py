@@ -127,7 +127,9 @@ def test_text_scores_from_min_length_characters_not_counting_spaces_around() -> 
         "answer shorter than 5 characters: no points of 2",
     )
     no_minimum = build(rubric_data({**TEXT, "score": {"component": "c", "answered_points": 2}}))
-    assert entry(card(no_minimum, {"t": "x"}), "t") == (2, 2, "an answer scores 2 of 2")
+    assert entry(card(no_minimum, {"t": "k"}), "t") == (2, 2, "an answer scores 2 of 2")
+    placeholder = "a placeholder, not an answer: no points of 2"
+    assert entry(card(no_minimum, {"t": "TBD."}), "t") == (0, 2, placeholder)
 
 
 @pytest.mark.parametrize(("kind", "value"), [("number", 0), ("date", "2027-01-31")])
@@ -227,8 +229,8 @@ def test_an_incomplete_review_gets_gaps_and_no_score() -> None:
         ("r1", "s", "R1?"),
         ("r2", "s", "R2?"),
     ]
-    # the components are still worked out
-    assert result.components[0].percent == 100.0
+    # no contributions either: only the gaps
+    assert (result.components, result.ledger) == ([], [])
     done = card(rubric, {"yes": True, "r0": "x", "r1": "y", "r2": "z"})
     assert (done.complete, done.completeness, done.score, done.gaps) == (True, 100.0, 100.0, [])
 

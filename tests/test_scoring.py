@@ -103,14 +103,8 @@ def test_gare_rubric_runs_on_the_same_engine() -> None:
 
     card = score(GARE, parse_review(data, "g.yaml"))
     assert card.score is None and card.flags[0].id == "increases_disparities"
-    assert {c.id for c in card.components} == {
-        "results",
-        "data",
-        "engagement",
-        "analysis",
-        "implementation",
-        "accountability",
-    }
+    assert (card.band, card.components, card.ledger) == (None, [], [])  # incomplete: gaps only
+    assert len(card.gaps) > 5
 
 
 def test_score_is_pure(make_review: Callable[..., Review]) -> None:

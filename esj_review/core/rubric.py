@@ -96,13 +96,76 @@ class FlagRule(_Frozen):
     cap: str | None = None  # a band id: the rating can be no better than this
 
 
-class Scoring(_Frozen):
-    """The rubric's scoring method."""
+class ValueMap(_Frozen):
+    """Numbers for the answers of one choice question (`values`: choice id -> number); an
+    answer not listed, or no answer, gives `otherwise`."""
 
+    question: str
+    values: dict[str, float]
+    otherwise: float = 0.0
+
+
+class Effect(_Frozen):
+    """One kind of benefit or burden: when it applies, how large it is, and how much of it
+    reaches (or falls on) priority populations. For a burden, `mitigation` factors (each from 0
+    to 1, multiplied) give the share of it that is removed."""
+
+    id: str = IdField
+    label: str
+    when: Condition
+    size: ValueMap | float
+    weight: ValueMap | float = 1.0
+    mitigation: list[ValueMap] = []
+    per_item: bool = True  # evaluated for each item of the impact repeat, or once per review
+
+
+class Adjustment(_Frozen):
+    """An answer the rest of the review does not support is scored as `value` instead, and
+    flagged (an engagement level claimed without engagement before the decision, say)."""
+
+    id: str = IdField
+    question: str
+    value: str
+    when: Condition
+    severity: Literal["info", "warning", "critical"] = "warning"
+    message: str
+
+
+class ImpactModel(_Frozen):
+    """Impact decides the score: benefits reaching priority populations minus the burdens on
+    them that mitigation leaves, mapped to 0-100 with no impact at 50."""
+
+    repeat: str | None = None  # a repeat whose items (determinants, say) each carry effects
+    benefits: list[Effect] = Field(min_length=1)
+    burdens: list[Effect] = Field(min_length=1)
+    benefit_factors: list[ValueMap] = []  # multiply every benefit (funding in place, ...)
+    scale: float = Field(default=4.0, gt=0)  # the net impact that scores 75
+
+
+class ConfidenceLevel(_Frozen):
+    """A confidence level: from `min` percent of the process and evidence points; `cap` is
+    the best band a review with this confidence can reach."""
+
+    id: str = IdField
+    label: str
+    min: float = Field(ge=0, le=100)
+    cap: str | None = None
+    description: str = ""
+
+
+class Scoring(_Frozen):
+    """The rubric's scoring method: `weighted` (the score is the weighted average of the
+    components) or `impact` (impact gives the score and the band; the components give the
+    confidence, which may cap the band)."""
+
+    model: Literal["weighted", "impact"] = "weighted"
     method: str = ""
     components: list[Component] = Field(min_length=1)
     bands: list[Band] = Field(min_length=1)
     flags: list[FlagRule] = []
+    impact: ImpactModel | None = None
+    confidence: list[ConfidenceLevel] = []  # best first
+    adjustments: list[Adjustment] = []
 
 
 class ImpactFields(_Frozen):
@@ -257,14 +320,19 @@ if not TYPE_CHECKING:
 
 __all__ = [
     "TAXONOMIES",
+    "Adjustment",
     "Band",
     "Choice",
     "Component",
+    "ConfidenceLevel",
+    "Effect",
     "FlagRule",
+    "ImpactModel",
     "Question",
     "Rubric",
     "Section",
     "Source",
     "TaxonomyItem",
     "TaxonomyName",
+    "ValueMap",
 ]

@@ -2,104 +2,45 @@
 
 No I/O, no clock, no globals: the interview's live score, `score`, `report` and `batch` all call
 this one function, so they cannot disagree.
+
+Two models, named by the rubric's `scoring.model`:
+- `weighted`: the score is the weighted average of the components (rubric versions before the
+  impact method; kept so reviews made under them score as they did);
+- `impact`: impact decides the score and the band (see `core.impact`); the components measure
+  confidence (process and evidence), which may cap the band but never raises it.
+Either way, flags cap the band, hidden answers never score, and an incomplete review has no
+score, no band and no contributions, only its gaps.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
-
-from pydantic import BaseModel
 
 from esj_review.core.answers import Slot, item_lookup, proposal_values
 from esj_review.core.conditions import MISSING, evaluate, is_answered
+from esj_review.core.impact import ImpactResult, adjusted_answers, measure
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
+from esj_review.core.qtypes.text import TextQuestion, is_placeholder
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
+from esj_review.core.scorecard import (
+    BandRef,
+    ComponentScore,
+    ConfidenceRef,
+    Flag,
+    Gap,
+    ImpactTotals,
+    LedgerEntry,
+    ProposalStamp,
+    RubricStamp,
+    Scorecard,
+    band_of,
+    band_order,
+)
 
-
-class LedgerEntry(BaseModel):
-    """Where points came from: one scored question (one item of a repeat) in one review."""
-
-    component: str
-    question: str
-    section: str
-    answer: Any
-    points: float
-    max: float
-    contribution: float  # points out of the overall 100 this entry earned
-    rule: str
-
-
-class ComponentScore(BaseModel):
-    """A component's points, its share of the score, and whether it applies at all."""
-
-    id: str
-    label: str
-    weight: float
-    points: float
-    max: float
-    percent: float | None  # None when no question of the component applies
-    contribution: float  # points out of the overall 100
-    applicable: bool
-
-
-class Flag(BaseModel):
-    """A raised flag; `cap` is the best band the review can reach while it stands."""
-
-    id: str
-    severity: str
-    message: str
-    cap: str | None = None
-    item: str | None = None
-
-
-class Gap(BaseModel):
-    """A required question that is shown but not answered."""
-
-    question: str
-    section: str
-    prompt: str
-
-
-class BandRef(BaseModel):
-    """A band by id and label."""
-
-    id: str
-    label: str
-
-
-class RubricStamp(BaseModel):
-    """Exactly which rubric scored the review."""
-
-    id: str
-    version: str
-    hash: str
-
-
-class ProposalStamp(BaseModel):
-    """Which proposal was scored."""
-
-    id: str
-    title: str
-
-
-class Scorecard(BaseModel):
-    """The result of scoring one review against one rubric."""
-
-    rubric: RubricStamp
-    proposal: ProposalStamp
-    answers_hash: str
-    complete: bool
-    completeness: float  # percent of shown required questions answered
-    score: float | None  # None while the review is incomplete
-    band: BandRef | None
-    uncapped_band: BandRef | None  # the band the arithmetic alone gives
-    components: list[ComponentScore]
-    flags: list[Flag]
-    gaps: list[Gap]
-    ledger: list[LedgerEntry]
-    hidden_answers: list[str]  # answered but hidden by a condition: kept, never scored
+PLACEHOLDER_FLAG = "placeholder_answers"
 
 
 def question_max(rubric: Rubric, q: Question, enabled: frozenset[str]) -> float:
@@ -121,6 +62,80 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     """
     enabled = review.enabled
     slots = review.slots(rubric) if slots is None else slots
+    top = proposal_values(review.proposal.model_dump())
+    top.update((s.path, s.value) for s in slots if s.visible and s.parent is None)
+    changed, adjustments = adjusted_answers(rubric, lambda qid: top.get(qid, MISSING))
+    if changed:
+        top.update(changed)
+        slots = [
+            replace(s, value=changed[s.path]) if s.parent is None and s.path in changed else s
+            for s in slots
+        ]
+    impact_model = rubric.scoring.impact if rubric.scoring.model == "impact" else None
+    measure_name = "confidence" if impact_model else "score"
+
+    components, ledger, parts_total, applicable = _components(rubric, slots, enabled, measure_name)
+    required = [
+        s
+        for s in slots
+        if s.visible and s.question.required and not isinstance(s.question, RepeatQuestion)
+    ]
+    gaps = [
+        Gap.model_construct(question=s.path, section=s.section.id, prompt=s.question.prompt)
+        for s in required
+        if not s.answered
+    ]
+    completeness = 100.0 if not required else round(100 * (1 - len(gaps) / len(required)), 1)
+    complete = not gaps
+    flags = [Flag(id=adj.id, severity=adj.severity, message=adj.message) for adj, _ in adjustments]
+    flags += _flags(rubric, review, slots, top)
+    flags += _placeholder_flags(slots)
+
+    confidence: ConfidenceRef | None = None
+    totals: ImpactTotals | None = None
+    value: float | None
+    if impact_model is not None:
+        result = measure(rubric, impact_model, slots, top, enabled)
+        value = result.score
+        totals = ImpactTotals(
+            benefit=round(result.benefit, 4),
+            burden=round(result.burden, 4),
+            net=round(result.net, 4),
+            scale=impact_model.scale,
+        )
+        ledger = _impact_ledger(rubric, result, impact_model.scale) + ledger
+        confidence = _confidence(rubric, parts_total if applicable else 0.0)
+    else:
+        value = round(parts_total, 1) if applicable else None
+    if not complete:
+        value, confidence, totals, ledger = None, None, None, []
+        components = []
+    uncapped = band_of(rubric, value)
+    band = _apply_caps(rubric, uncapped, flags, confidence)
+    return Scorecard(
+        rubric=RubricStamp(id=rubric.id, version=rubric.version, hash=rubric.content_hash),
+        proposal=ProposalStamp(id=review.proposal.id, title=review.proposal.title),
+        answers_hash=review.answers_hash(),
+        complete=complete,
+        completeness=completeness,
+        score=value,
+        band=band,
+        uncapped_band=uncapped,
+        model=rubric.scoring.model,
+        confidence=confidence,
+        impact=totals,
+        components=components,
+        flags=flags,
+        gaps=gaps,
+        ledger=ledger,
+        hidden_answers=[s.path for s in slots if not s.visible and s.answered],
+    )
+
+
+def _components(
+    rubric: Rubric, slots: list[Slot], enabled: frozenset[str], measure_name: str
+) -> tuple[list[ComponentScore], list[LedgerEntry], float, bool]:
+    """Points per component, their ledger, the weighted total (0-100) and whether any applies."""
     raw: list[tuple[Slot, float, float, str]] = []
     for slot in slots:
         q = slot.question
@@ -129,10 +144,10 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
             raw.append((slot, pts, question_max(rubric, q, enabled), why))
 
     totals = {c.id: [0.0, 0.0] for c in rubric.scoring.components}
-    for slot, pts, top, _ in raw:
+    for slot, pts, most, _ in raw:
         assert slot.question.score is not None
         totals[slot.question.score.component][0] += pts
-        totals[slot.question.score.component][1] += top
+        totals[slot.question.score.component][1] += most
     applicable_weight = sum(c.weight for c in rubric.scoring.components if totals[c.id][1] > 0)
     share = {
         c.id: (c.weight / applicable_weight if totals[c.id][1] > 0 else 0.0)
@@ -140,7 +155,7 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     }
 
     ledger = []
-    for slot, pts, top, why in raw:
+    for slot, pts, most, why in raw:
         assert slot.question.score is not None
         comp = slot.question.score.component
         top_of_component = totals[comp][1]  # 0 when only pointless questions of it are shown
@@ -152,9 +167,10 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
                 section=slot.section.id,
                 answer=None if slot.value is MISSING else slot.value,
                 points=pts,
-                max=top,
+                max=most,
                 contribution=round(contribution, 4),
-                rule=f"{why} of {top:g}",
+                rule=f"{why} of {most:g}",
+                measure=measure_name,
             )
         )
 
@@ -173,46 +189,43 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
         )
         for c in rubric.scoring.components
     ]
-
-    required = [
-        s
-        for s in slots
-        if s.visible and s.question.required and not isinstance(s.question, RepeatQuestion)
-    ]
-    gaps = [
-        Gap.model_construct(question=s.path, section=s.section.id, prompt=s.question.prompt)
-        for s in required
-        if not s.answered
-    ]
-    completeness = 100.0 if not required else round(100 * (1 - len(gaps) / len(required)), 1)
-    complete = not gaps
-    flags = _flags(rubric, review, slots)
-
     total = sum(100 * share[c] * t[0] / t[1] for c, t in totals.items() if t[1] > 0)
-    value = round(total, 1) if complete and applicable_weight else None
-    uncapped = _band_for(rubric, value)
-    band = _apply_caps(rubric, uncapped, flags)
-    return Scorecard(
-        rubric=RubricStamp(id=rubric.id, version=rubric.version, hash=rubric.content_hash),
-        proposal=ProposalStamp(id=review.proposal.id, title=review.proposal.title),
-        answers_hash=review.answers_hash(),
-        complete=complete,
-        completeness=completeness,
-        score=value,
-        band=band,
-        uncapped_band=uncapped,
-        components=components,
-        flags=flags,
-        gaps=gaps,
-        ledger=ledger,
-        hidden_answers=[s.path for s in slots if not s.visible and s.answered],
-    )
+    return components, ledger, total, applicable_weight > 0
 
 
-def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
-    shown = proposal_values(review.proposal.model_dump())
-    shown.update((s.path, s.value) for s in slots if s.visible and s.parent is None)
+def _impact_ledger(rubric: Rubric, result: ImpactResult, scale: float) -> list[LedgerEntry]:
+    """One entry per benefit or burden; their contributions add up to the score minus 50."""
+    per_unit = 50 / (abs(result.net) + scale)
+    section = ""
+    if rubric.scoring.impact and rubric.scoring.impact.repeat:
+        section = next(
+            (s.id for s, q in rubric.iter_questions() if q.id == rubric.scoring.impact.repeat), ""
+        )
+    return [
+        LedgerEntry.model_construct(
+            component="impact",
+            question=line.label,
+            section=section,
+            answer=line.side,
+            points=round(line.value, 4),
+            max=round(abs(line.value), 4),
+            contribution=round(line.value * per_unit, 4),
+            rule=line.rule,
+            measure="score",
+        )
+        for line in result.lines
+    ]
 
+
+def _confidence(rubric: Rubric, percent: float) -> ConfidenceRef | None:
+    levels = sorted(rubric.scoring.confidence, key=lambda c: -c.min)
+    for level in levels:
+        if percent >= level.min:
+            return ConfidenceRef(id=level.id, label=level.label, percent=round(percent, 1))
+    return None
+
+
+def _flags(rubric: Rubric, review: Review, slots: list[Slot], shown: dict[str, Any]) -> list[Flag]:
     def top(qid: str) -> Any:
         return shown.get(qid, MISSING)
 
@@ -245,22 +258,54 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot]) -> list[Flag]:
     return raised
 
 
-def _band_for(rubric: Rubric, value: float | None) -> BandRef | None:
-    if value is None:
-        return None
-    for band in rubric.scoring.bands:
-        if band.min <= value < band.max or (value == band.max == 100):
-            return BandRef(id=band.id, label=band.label)
-    return None  # pragma: no cover - the linter guarantees the bands cover 0-100
+def _placeholder_flags(slots: list[Slot]) -> list[Flag]:
+    """Text answers that only stand in for one ("TBD", "n/a"): named, and worth nothing."""
+    found = [
+        s.path
+        for s in slots
+        if s.visible and isinstance(s.question, TextQuestion) and is_placeholder(s.value)
+    ]
+    if not found:
+        return []
+    listed = ", ".join(found[:6]) + (f" and {len(found) - 6} more" if len(found) > 6 else "")
+    return [
+        Flag(
+            id=PLACEHOLDER_FLAG,
+            severity="warning",
+            message=f"Answered with a placeholder, not an answer: {listed}.",
+        )
+    ]
 
 
-def _apply_caps(rubric: Rubric, band: BandRef | None, flags: list[Flag]) -> BandRef | None:
+def _apply_caps(
+    rubric: Rubric, band: BandRef | None, flags: list[Flag], confidence: ConfidenceRef | None
+) -> BandRef | None:
     if band is None:
         return None
-    order = [b.id for b in sorted(rubric.scoring.bands, key=lambda b: -b.min)]
+    order = band_order(rubric)
     worst = order.index(band.id)
-    for flag in flags:
-        if flag.cap is not None:
-            worst = max(worst, order.index(flag.cap))
+    caps = [flag.cap for flag in flags if flag.cap is not None]
+    if confidence is not None:
+        level = next((c for c in rubric.scoring.confidence if c.id == confidence.id), None)
+        if level is not None and level.cap is not None:
+            caps.append(level.cap)
+    for cap in caps:
+        worst = max(worst, order.index(cap))
     chosen = rubric.band(order[worst])
     return BandRef(id=chosen.id, label=chosen.label)
+
+
+__all__ = [
+    "BandRef",
+    "ComponentScore",
+    "ConfidenceRef",
+    "Flag",
+    "Gap",
+    "ImpactTotals",
+    "LedgerEntry",
+    "ProposalStamp",
+    "RubricStamp",
+    "Scorecard",
+    "question_max",
+    "score",
+]

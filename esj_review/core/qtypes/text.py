@@ -16,6 +16,27 @@ from esj_review.core.qtypes.base import (
     answered_lint,
 )
 
+# Answers that stand in for one: they say nothing, in any length. Compared after lower-casing
+# and dropping punctuation and spaces at the ends, so "TBD.", "n/a" and " To be determined! "
+# all match. Kept short and literal: a real answer that merely contains "TBD" is not one.
+PLACEHOLDERS = frozenset(
+    {
+        "tbd", "tba", "tbc", "n/a", "na", "n.a", "none yet", "to be determined",
+        "to be determined later", "to be decided", "to be confirmed", "unknown", "pending",
+        "todo", "to do", "xxx", "x", "-", "--", "?", "...", "later", "see above", "same",
+        "same as above", "lorem ipsum", "placeholder", "not yet", "not known", "na.",
+        "por determinar", "pendiente", "待定", "未定", "미정", "chưa xác định",
+    }
+)  # fmt: skip
+
+
+def is_placeholder(value: object) -> bool:
+    """True for text that only stands in for an answer ("TBD", "n/a", "to be determined")."""
+    if not isinstance(value, str):
+        return False
+    core = value.strip().strip(".!:;,()[]").strip().casefold()
+    return core in PLACEHOLDERS or (core != "" and set(core) <= set("-_.?x* "))
+
 
 class TextScore(ScoreBase):
     """`answered_points` for an answer of at least `min_length` characters."""
@@ -55,6 +76,8 @@ class TextKind(QuestionKind[TextQuestion]):
         rule = q.score
         if rule is None:
             return 0.0, "not scored"
+        if is_placeholder(value):
+            return 0.0, "a placeholder, not an answer: no points"
         if len(str(value).strip()) < rule.min_length:
             return 0.0, f"answer shorter than {rule.min_length} characters: no points"
         suffix = f" of at least {rule.min_length} characters" if rule.min_length else ""
