@@ -75,10 +75,12 @@ def load_checked(
 
 def rubric_for(review: Review, source: Path | str, override: str | None = None) -> Rubric:
     """The rubric a review names; a problem at `rubric.*` when it is unknown or mismatched."""
+    ref = override or f"{review.rubric.id}@{review.rubric.version}"
     try:
-        rubric = load_rubric(override or review.rubric.id)
+        rubric = load_rubric(ref)
     except RubricNotFound as exc:
-        raise InputFileError(source, exc.message, "rubric.id") from None
+        field = "rubric.version" if "version" in exc.message and not override else "rubric.id"
+        raise InputFileError(source, exc.message, field) from None
     if rubric.id != review.rubric.id:
         raise InputFileError(
             source, f"written for rubric {review.rubric.id!r}, not {rubric.id!r}", "rubric.id"

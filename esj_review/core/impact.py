@@ -64,9 +64,13 @@ def map_value(vmap: ValueMap | float, lookup: Lookup) -> tuple[float, str]:
         return float(vmap), ""
     answer = lookup(vmap.question)
     key = ("yes" if answer else "no") if isinstance(answer, bool) else answer
-    if is_answered(answer) and isinstance(key, str) and key in vmap.values:
+    if not is_answered(answer):
+        return vmap.otherwise, "no answer"
+    if isinstance(key, str) and key in vmap.values:
         return vmap.values[key], key
-    return vmap.otherwise, "no answer" if not is_answered(answer) else str(answer)
+    if vmap.answered is not None:
+        return vmap.answered, "answered"
+    return vmap.otherwise, str(answer)
 
 
 def adjusted_answers(

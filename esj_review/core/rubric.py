@@ -97,11 +97,12 @@ class FlagRule(_Frozen):
 
 
 class ValueMap(_Frozen):
-    """Numbers for the answers of one choice question (`values`: choice id -> number); an
-    answer not listed, or no answer, gives `otherwise`."""
+    """Numbers for the answers of one question: `values` maps a choice id (or `yes`/`no`) to a
+    number; any other answer gives `answered` (when set), and no answer gives `otherwise`."""
 
     question: str
-    values: dict[str, float]
+    values: dict[str, float] = {}
+    answered: float | None = None
     otherwise: float = 0.0
 
 

@@ -48,10 +48,21 @@ def data_dir(name: str) -> Path:
 
 @cache
 def shipped_rubrics() -> dict[str, Path]:
-    """Map rubric id to file for every rubric shipped with the tool."""
+    """Map rubric id to file for every rubric shipped with the tool (its current version)."""
     found: dict[str, Path] = {}
     for path in sorted(data_dir("rubrics").glob("*.yaml")):
         found[path.stem] = path
+    return found
+
+
+def earlier_versions(rubric_id: str) -> dict[str, Path]:
+    """Earlier versions of a shipped rubric, kept so reviews made under them score as they
+    did: `rubrics/archive/ID-VERSION.yaml`."""
+    found: dict[str, Path] = {}
+    for path in sorted((data_dir("rubrics") / "archive").glob(f"{rubric_id}-*.yaml")):
+        version = path.stem.removeprefix(f"{rubric_id}-")
+        if version.count(".") == 2:
+            found[version] = path
     return found
 
 
@@ -67,9 +78,13 @@ def load_rubric(ref: str | Path) -> Rubric:
     if rubric_id in shipped_rubrics():
         rubric = _load_shipped(shipped_rubrics()[rubric_id])
         if version and version != rubric.version:
+            older = earlier_versions(rubric_id)
+            if version in older:
+                return _load_shipped(older[version])
+            available = ", ".join([*older, rubric.version])
             raise RubricNotFound(
                 f"rubric {rubric_id} version {version} is not available; "
-                f"this tool has version {rubric.version}"
+                f"this tool has versions {available}"
             )
         return rubric
     path = Path(text)

@@ -332,8 +332,9 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
 
 
 def _ledger(card: Scorecard) -> list[dict[str, Any]]:
-    order = [c.id for c in card.components]
-    labels = {c.id: c.label for c in card.components}
+    labels = {"impact": "Impact (benefits and burdens)"}
+    labels.update({c.id: c.label for c in card.components})
+    order = list(labels)
     rows = []
     for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
         text = plain_answer(entry.answer)

@@ -32,11 +32,22 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         head.append(f"Score {card.score:g} / 100 · ", style="bold")
         head.append(card.band.label, style="bold green" if card.band.id == "advances" else "bold")
         head.append("\n")
+        if card.impact is not None:
+            head.append(
+                f"Impact: benefits {card.impact.benefit:g} - burdens left {card.impact.burden:g}"
+                f" = net {card.impact.net:+g}\n"
+            )
+        if card.confidence is not None:
+            head.append(
+                f"Confidence {card.confidence.label} ({card.confidence.percent:g}% of the "
+                "process and evidence points)\n"
+            )
         if card.uncapped_band and card.uncapped_band.id != card.band.id:
-            head.append(f"Capped by a flag; the points alone give: {card.uncapped_band.label}\n")
+            why = "a flag or low confidence" if card.confidence else "a flag"
+            head.append(f"Capped by {why}; the impact alone gives: {card.uncapped_band.label}\n")
     head.append(f"Completeness {card.completeness:g}% of required questions answered\n")
 
-    title = "Components" if card.complete else "Components so far (no score until complete)"
+    title = "Confidence: process and evidence" if card.confidence else "Components"
     table = Table(title=title, title_justify="left")
     table.add_column("Component")
     table.add_column("Weight", justify="right")
@@ -52,7 +63,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         if card.complete:
             row.append(f"{comp.contribution:.1f}")
         table.add_row(comp.label, f"{comp.weight:g}", *row)
-    parts: list[RenderableType] = [head, table]
+    parts: list[RenderableType] = [head, table] if card.components else [head]
     if card.flags:
         flags = _listing("Flags")
         for flag in card.flags:
@@ -101,7 +112,8 @@ def ledger_view(card: Scorecard) -> Table:
     table.add_column("Points", justify="right", no_wrap=True)
     table.add_column("Of 100", justify="right", no_wrap=True)
     table.add_column("Rule", overflow="fold")
-    labels = {c.id: c.label for c in card.components}
+    labels = {"impact": "Impact (benefits and burdens)"}
+    labels.update({c.id: c.label for c in card.components})
     order = list(labels)
     current = None
     for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
