@@ -25,7 +25,7 @@ DEPARTMENTS = [
     "Office of Equity",
     "Housing and Community Development",
 ]
-LEVELS = ["inform", "consult", "involve", "collaborate", "defer"]
+LEVELS = ["none", "inform", "consult", "involve", "collaborate", "defer"]
 
 
 def cells_for(review: Review) -> dict[str, Any]:
@@ -70,6 +70,8 @@ def rows(n: int) -> list[dict[str, Any]]:
             copy.proposal.id = f"{review.proposal.id}-V{i:04d}"
             copy.proposal.department = DEPARTMENTS[i % len(DEPARTMENTS)]
             copy.answers["engagement_level"] = level
+            if level not in {"none", "inform"}:  # engagement beyond informing says when
+                copy.answers.setdefault("engagement_timing", "during")
             if isinstance(copy.answers.get("amount"), int | float):
                 copy.answers["amount"] = copy.answers["amount"] * (1 + i % 5) // 2
         out.append(cells_for(copy))

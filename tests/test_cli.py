@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -64,7 +65,7 @@ def test_demo_prints_a_scorecard_and_writes_the_pdf(tmp_path: Path) -> None:
     code, out, err = run("demo", "--output", str(target))
     assert code == 0
     assert "Expand reduced-fare transit" in out
-    assert "Advances equity" in out and "Distributional impact" in out
+    assert "Advances equity" in out and "Confidence High" in out and "Impact: benefits" in out
     assert target.read_bytes().startswith(b"%PDF-") and f"wrote {target}" in err
 
 
@@ -93,7 +94,7 @@ def test_score_json_has_the_whole_scorecard() -> None:
     card = json.loads(out)
     for key in ("score", "band", "completeness", "gaps", "components", "flags", "ledger"):
         assert key in card
-    assert card["rubric"]["id"] == "king-county-esj" and card["rubric"]["version"] == "1.0.0"
+    assert card["rubric"]["id"] == "king-county-esj" and card["rubric"]["version"] == "2.0.0"
     assert len(card["rubric"]["hash"]) == 64
     assert card["band"]["id"] == "advances"
 
@@ -138,7 +139,7 @@ def test_yaml_template_is_a_valid_incomplete_review(tmp_path: Path) -> None:
     assert code == 0
     text = target.read_text()
     assert "# determinant_impacts:" in text and "# engagement_level:" in text
-    assert "choices: inform, consult, involve, collaborate, defer" in text
+    assert "choices: none, inform, consult, involve, collaborate, defer" in text
     code, _, err = run("validate", str(target))
     assert code == 0 and "valid but incomplete" in err
 
@@ -174,7 +175,11 @@ def test_gare_template_and_rubric_show() -> None:
 def test_rubric_list_validate_schema() -> None:
     code, out, _ = run("rubric", "list")
     assert code == 0 and "king-county-esj" in out and "gare-racial-equity" in out
-    code, out, _ = run("rubric", "validate", str(ROOT / "rubrics" / "king-county-esj.yaml"))
+    code, out, err = run("rubric", "validate", str(ROOT / "rubrics" / "king-county-esj.yaml"))
+    assert code == 0 and "ok (king-county-esj 2.0.0)" in err
+    assert re.search(r"Process and community engagement\s*│\s*40\s*│\s*12\b", out)
+    archived = ROOT / "rubrics" / "archive" / "king-county-esj-1.0.0.yaml"
+    code, out, _ = run("rubric", "validate", str(archived))
     assert code == 0 and "12 per determinant_impacts item" in out
     code, out, _ = run("rubric", "schema")
     schema = json.loads(out)
@@ -204,7 +209,7 @@ def test_rubric_doc_is_a_checkable_catalogue() -> None:
         "Access to safe and efficient transportation",
         "##### `determinant_impacts.<item>.mitigation_status` (select, required)",
         "Shown when `direction` is one of 'burden', 'mixed'.",
-        "| Fully funded and committed | `full` | 3 |",
+        "| Fully funded and committed | `full` |",
         "phase wording as commonly cited, not verified",
         "## Sources",
     ):

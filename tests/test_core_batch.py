@@ -14,6 +14,7 @@ from esj_review.batch.portfolio import below, ranked
 from esj_review.batch.run import Settings, Silent, run_batch
 from esj_review.batch.sheets import row_to_review
 from esj_review.core.columns import header_problems
+from esj_review.core.rubric import Rubric
 from tests.conftest import EXAMPLES
 from tests.rubric_builder import YES, build, rubric_data
 
@@ -94,23 +95,32 @@ def test_header_problems() -> None:
     ]
 
 
-def test_the_threshold_is_met_at_equality() -> None:
-    assert below({"score": 59.9}, 60) is True
-    assert below({"score": 60.0}, 60) is False
-    assert below({"score": None}, 60) is True
-    assert below({"score": None}, None) is False
-    assert below({"score": 0}, 0) is False
+def test_the_threshold_is_met_at_equality(kc: Rubric) -> None:
+    """Bands (best first): advances 75+, promising 58-75, neutral 42-58, needs_work 30-42."""
+    assert below(kc, {"score": 59.9, "band": "promising"}, 60) is True
+    assert below(kc, {"score": 60.0, "band": "promising"}, 60) is False
+    assert below(kc, {"score": None, "band": None}, 60) is True
+    assert below(kc, {"score": None, "band": None}, None) is False
+    assert below(kc, {"score": 0, "band": "risk"}, 0) is False
 
 
-def test_ranking_puts_incomplete_last_and_breaks_ties_by_id() -> None:
+def test_the_threshold_reads_the_capped_band_first(kc: Rubric) -> None:
+    """A proposal capped below the threshold's band fails whatever its score."""
+    assert below(kc, {"score": 88.9, "band": "needs_work"}, 75) is True
+    assert below(kc, {"score": 88.9, "band": "advances"}, 75) is False
+    assert below(kc, {"score": 60.0, "band": "promising"}, 75) is True
+
+
+def test_ranking_is_band_first_then_score_with_incomplete_last(kc: Rubric) -> None:
     records: list[dict[str, Any]] = [
-        {"id": "c", "score": None},
-        {"id": "b", "score": 50},
-        {"id": "a", "score": 50},
-        {"id": "d", "score": 70},
-        {"id": "e", "score": 0},
+        {"id": "c", "score": None, "band": None},
+        {"id": "b", "score": 50, "band": "neutral"},
+        {"id": "a", "score": 50, "band": "neutral"},
+        {"id": "d", "score": 70, "band": "promising"},
+        {"id": "e", "score": 0, "band": "risk"},
+        {"id": "capped", "score": 95, "band": "needs_work"},  # a critical flag capped it
     ]
-    assert [r["id"] for r in ranked(records)] == ["d", "a", "b", "e", "c"]
+    assert [r["id"] for r in ranked(kc, records)] == ["d", "a", "b", "capped", "e", "c"]
 
 
 # --- re-runs -----------------------------------------------------------------------------------
@@ -200,7 +210,7 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
             "S-1",
             "answers.engagement_level",
             "'bogus' is not a choice; expected one of: "
-            "inform, consult, involve, collaborate, defer",
+            "none, inform, consult, involve, collaborate, defer",
             "error",
         ),
         ("s.csv row 3", "", "proposal.id", "required field is missing", "error"),
@@ -224,7 +234,7 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
         "department": "Transit Department (example)",
         "kind": "program",
         "amount": 4200000,
-        "score": 91.3,
+        "score": 88.9,
         "band": "advances",
         "band_label": "Advances equity",
         "complete": True,
@@ -233,6 +243,6 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
         "flags": [],
         "burdened": ["Equity in County practices"],
         "outputs": [],
-        "rubric": "king-county-esj 1.0.0",
+        "rubric": "king-county-esj 2.0.0",
     }
     assert not list(out.iterdir())  # scoring only: no files, no re-run state

@@ -178,7 +178,8 @@ def test_unknown_rubrics_and_versions(tmp_path: Path) -> None:
         load_rubric("king-county-esj@0.0.1")
     kc = load_rubric("king-county-esj")
     assert info.value.message == (
-        f"rubric king-county-esj version 0.0.1 is not available; this tool has version {kc.version}"
+        "rubric king-county-esj version 0.0.1 is not available; "
+        f"this tool has versions 1.0.0, {kc.version}"
     )
     with pytest.raises(RubricNotFound) as info:
         load_rubric("nope")

@@ -353,7 +353,8 @@ def test_rubric_for_checks_id_and_version(rubric_file: Path) -> None:
     with pytest.raises(InputFileError) as info:
         rubric_for(old, "r.yaml", str(rubric_file))
     assert info.value.message == (
-        "r.yaml: rubric.version: written for test-rubric version 0.9.0; this tool has version 1.0.0"
+        "r.yaml: rubric.version: written for test-rubric version 0.9.0; "
+        "this rubric file has version 1.0.0"
     )
 
 

@@ -62,7 +62,7 @@ def test_a_whole_interview_gives_the_example_review(
     assert "Advances equity" in prompter.screen
     # every menu showed the live score
     assert prompter.menus[0].startswith("Sections · Incomplete:")
-    assert prompter.menus[-2].startswith("Sections · Score so far 91.3 / 100")
+    assert prompter.menus[-2].startswith("Sections · Score so far 88.9 / 100")
 
 
 def test_conditional_questions_follow_the_answers(
@@ -72,16 +72,41 @@ def test_conditional_questions_follow_the_answers(
     prompter = Scripted(answers, ["default"] * 8 + [True])
     new_review(tmp_path / "a.yaml", None, None, prompter)
     assert "geography_detail" not in prompter.asked  # countywide: not asked
-    assert "language_access" in prompter.asked  # limited English proficiency is affected
     assert "determinant_impacts.transportation.burden_size" not in prompter.asked  # a benefit
     assert "determinant_impacts.county_practices.burden_size" in prompter.asked  # mixed
+    # a mitigated burden: how far the mitigation reaches and by when
+    for sub in ("mitigation_covers", "mitigation_by"):
+        assert f"determinant_impacts.county_practices.{sub}" in prompter.asked
+        assert f"determinant_impacts.transportation.{sub}" not in prompter.asked
+    engaged = ["engaged_who", "engagement_timing", "community_compensated", "community_influence"]
+    assert set(engaged) <= set(prompter.asked)  # communities shared in the decision
+    # in rubric order, hidden questions skipped
+    assess = ["data_sources", "data_kinds", "data_disaggregated", "community_data", "history"]
+    assess += ["engagement_level", *engaged[:2], "language_access", *engaged[2:]]
+    assert [p for p in prompter.asked if p in assess] == assess
+    subs = ("mitigation_status", "mitigation_covers", "mitigation_by")
+    block = [f"determinant_impacts.county_practices.{sub}" for sub in subs]
+    assert [p for p in prompter.asked if p in block] == block
+    learn = ["metrics", "metrics_owner", "metrics_first_report", "metrics_disaggregated"]
+    assert [p for p in prompter.asked if p in learn] == learn
+    assert "language_access" in prompter.asked
 
     answers |= {"geography": "specific_places", "geography_detail": "South county tracts"}
     answers["populations_affected"] = ["bipoc", "low_income"]
+    answers["engagement_level"] = "inform"
     prompter = Scripted(answers, ["default"] * 8 + [True])
     new_review(tmp_path / "b.yaml", None, None, prompter)
     assert "geography_detail" in prompter.asked
-    assert "language_access" not in prompter.asked
+    # asked whoever is affected: English-only outreach shuts out residents it did not count
+    assert "language_access" in prompter.asked
+    # informing only: no timing, pay or influence to ask about
+    assert not set(engaged[1:]) & set(prompter.asked)
+
+    answers["engagement_level"] = "none"
+    prompter = Scripted(answers, ["default"] * 8 + [True])
+    new_review(tmp_path / "c.yaml", None, None, prompter)
+    assert not set(engaged) & set(prompter.asked)  # no one was engaged
+    assert "language_access" in prompter.asked
 
 
 def test_every_question_type_is_asked_with_its_widget(

@@ -22,13 +22,15 @@ def q(rubric: Rubric, qid: str) -> Question:
 def test_select_offers_choices_and_skip(kc: Rubric) -> None:
     spec = spec_for(kc, q(kc, "engagement_level"), "engagement_level", "consult", frozenset())
     assert spec.widget == "select"
-    assert [o.value for o in spec.options][:5] == [
+    assert [o.value for o in spec.options][:6] == [
+        "none",
         "inform",
         "consult",
         "involve",
         "collaborate",
         "defer",
     ]
+    assert len(spec.options) == 7
     assert spec.options[-1].value is SKIP and "leaves a gap" in spec.options[-1].label
     assert spec.default == "consult"
     assert spec.help.startswith("The levels follow")

@@ -41,7 +41,7 @@ def ask(rubric: Rubric, qid: str, current: Any = MISSING) -> Any:
 
 
 def test_select_with_arrow_keys(keys: Any, kc: Rubric) -> None:
-    keys(DOWN + DOWN + ENTER)
+    keys(DOWN + DOWN + DOWN + ENTER)  # from the first choice, "none"
     assert ask(kc, "engagement_level") == "involve"
 
 
@@ -51,7 +51,7 @@ def test_select_starts_on_the_current_answer(keys: Any, kc: Rubric) -> None:
 
 
 def test_select_can_skip(keys: Any, kc: Rubric) -> None:
-    keys(DOWN * 5 + ENTER)
+    keys(DOWN * 6 + ENTER)  # past the six choices, none to defer
     assert ask(kc, "engagement_level") is None
 
 

@@ -117,7 +117,7 @@ def test_html_structure(kc: Rubric) -> None:
     svg = root.find(".//{http://www.w3.org/2000/svg}svg")
     assert svg is not None and svg.get("role") == "img"
     alt = svg.find("{http://www.w3.org/2000/svg}title")
-    assert alt is not None and "Distributional impact 83.3%" in (alt.text or "")
+    assert alt is not None and "Process and community engagement 83.3%" in (alt.text or "")
     determinants = root.find(f".//{NS}section[@id='determinants']")
     assert determinants is not None
     rows = determinants.find(f".//{NS}table").findall(f".//{NS}tbody/{NS}tr")
@@ -151,7 +151,11 @@ def test_markdown_escapes_user_text(kc: Rubric) -> None:
 def test_pdf_sections_in_order(transit_pdf: Path) -> None:
     pages = pdf_text(transit_pdf)
     assert "1. EQUITY IMPACT STATEMENT" in pages[0]
-    assert "Advances equity" in pages[0] and "91.3 / 100" in pages[0]
+    assert (
+        "Advances equity" in pages[0]
+        and "88.9 / 100" in pages[0]
+        and "Confidence: High" in pages[0]
+    )
     assert "Who is affected and how" in pages[0] and "Mitigations" in pages[0]
     joined = "\n".join(pages)
     order = ["2. Scorecard", "3. Determinants of equity", "4. The full answers", "5. Method"]
@@ -186,7 +190,7 @@ def test_pdf_is_tagged_with_language_title_and_alt_text(transit_pdf: Path) -> No
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
         ]
         assert figures and all("/Alt" in f for f in figures)
-        assert "Distributional impact" in str(figures[0].Alt)
+        assert "Process and community engagement" in str(figures[0].Alt)
         info = pdf.docinfo
         assert str(info.Title).startswith("Equity Impact Statement: Expand reduced-fare transit")
         assert str(info.Author) == "Transit Department (example)"

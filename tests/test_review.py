@@ -50,9 +50,7 @@ def test_every_example_loads_and_checks(kc: Rubric) -> None:
 
 def test_json_reviews_are_accepted(tmp_path: Path, kc: Rubric) -> None:
     data = yaml.safe_load(TRANSIT.read_text())
-    data["answers"]["decision_date"] = "2026-09-15"
-    data["answers"]["review_date"] = "2028-03-31"
-    path = write(tmp_path, json.dumps(data), "review.json")
+    path = write(tmp_path, json.dumps(data, default=str), "review.json")  # dates as ISO text
     assert load_review(path).answers == load_review(TRANSIT).answers
 
 
@@ -130,10 +128,10 @@ def test_review_for_another_rubric(tmp_path: Path) -> None:
 
 
 def test_review_for_an_unknown_rubric_or_version(tmp_path: Path) -> None:
-    path = variant(tmp_path, "version: 1.0.0", "version: 9.0.0")
+    path = variant(tmp_path, "version: 2.0.0", "version: 9.0.0")
     assert fails_with(path) == (
-        f"{path}: rubric.version: written for king-county-esj version 9.0.0; "
-        "this tool has version 1.0.0"
+        f"{path}: rubric.version: rubric king-county-esj version 9.0.0 is not available; "
+        "this tool has versions 1.0.0, 2.0.0"
     )
     path = variant(tmp_path, "id: king-county-esj", "id: no-such-rubric")
     assert fails_with(path).startswith(f"{path}: rubric.id: no rubric named 'no-such-rubric'")

@@ -75,7 +75,8 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     answer(child, "How far did engagement go?", DOWN * 3 + ENTER)
     answer(child, "Who was engaged", LONG + ESC_ENTER)
     answer(child, "Sections", ENTER)
-    answer(child, "racial disparities?", ENTER)
+    answer(child, "racial disparities?", ENTER)  # reduces them
+    answer(child, "By how much?", DOWN + ENTER)  # noticeably
     answer(child, "Who benefits", LONG + ESC_ENTER)
     answer(child, "burden on communities of color?", DOWN * 2 + ENTER)  # no: mitigation hidden
     answer(child, "Sections", ENTER)
@@ -116,7 +117,7 @@ def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
 
     child = spawn("resume", "r.yaml", cwd=tmp_path)
     answer(child, "Sections", ENTER)
-    answer(child, "How far did community engagement go", DOWN * 3 + ENTER)
+    answer(child, "How far did community engagement go", DOWN * 4 + ENTER)  # collaborate
     answer(child, "Sections", ENTER)
     # a partly done section asks what is still unanswered, optional questions too
     answer(child, "Which priority populations does this impact reach?", ENTER)
@@ -128,7 +129,7 @@ def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
     answer(child, "Sections", ENTER)
     answer(child, "When will the equity impacts be reviewed again?", "2028-03-31" + ENTER)
     shown = finish(child)
-    assert "Score 91.3 / 100" in shown
+    assert "Score 88.9 / 100" in shown
     final = load_review(tmp_path / "r.yaml")
     expected = load_review(TRANSIT).answers
     expected["alternatives"] = (
@@ -140,8 +141,8 @@ def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
 def test_edit_one_answer_changes_the_score(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(TRANSIT.read_text())
     child = spawn("edit", "r.yaml", "--question", "engagement_level", cwd=tmp_path)
-    answer(child, "How far did community engagement go", UP * 3 + ENTER)
-    child.expect(r"Score: 91\.3 \(Advances equity\) -> [\d.]+ \(Promising, with gaps to close\)")
+    answer(child, "How far did community engagement go", UP * 3 + ENTER)  # collaborate -> inform
+    child.expect(r"Score: 88\.9 \(Advances equity\) -> [\d.]+ \(Likely to advance equity\)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -169,5 +170,9 @@ def test_complete_answers_need_no_terminal(tmp_path: Path) -> None:
     out = tmp_path / "r.yaml"
     result = CliRunner().invoke(app, ["new", str(out), "--answers", str(TRANSIT)])
     assert result.exit_code == 0, result.stderr
-    assert "Score 91.3 / 100" in result.stdout
+    assert "Score 88.9 / 100" in result.stdout
+    # the scorecard says what the score rests on: the impact, then the confidence in it
+    assert "Impact: benefits 10.56 - burdens left 0.075 = net +10.485" in result.stdout
+    assert "Confidence High" in result.stdout
+    assert "Confidence: process and evidence" in result.stdout
     assert load_review(out).answers == load_review(TRANSIT).answers

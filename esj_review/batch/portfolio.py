@@ -13,6 +13,7 @@ from typing import Any
 from esj_review._version import __version__
 from esj_review.core.files import atomic_write
 from esj_review.core.rubric import Rubric
+from esj_review.core.scorecard import misses_threshold, rank_key
 
 SUMMARY_COLUMNS = [
     "rank",
@@ -34,14 +35,16 @@ SUMMARY_COLUMNS = [
 ERROR_COLUMNS = ["source", "proposal_id", "field", "message", "severity"]
 
 
-def ranked(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Best score first; incomplete reviews (no score) last; ties by id."""
-    return sorted(records, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["id"]))
+def ranked(rubric: Rubric, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Best first by band (after caps), then score; incomplete reviews last; ties by id. A
+    proposal capped by a flag never ranks above a clean one in a better band."""
+    return sorted(records, key=lambda r: (*rank_key(rubric, r["band"], r["score"]), r["id"]))
 
 
-def below(record: dict[str, Any], threshold: float | None) -> bool:
-    """True when a threshold is set and the record misses it (incomplete always misses)."""
-    return threshold is not None and (record["score"] is None or record["score"] < threshold)
+def below(rubric: Rubric, record: dict[str, Any], threshold: float | None) -> bool:
+    """`--fail-under`: the band is below the threshold's band, or the score below the
+    threshold, or the review is incomplete."""
+    return misses_threshold(rubric, record["band"], record["score"], threshold)
 
 
 def portfolio(
@@ -52,7 +55,7 @@ def portfolio(
     generated: dt.date,
 ) -> dict[str, Any]:
     """Everything the portfolio shows, as plain data (also the body of summary.json)."""
-    rows = ranked(records)
+    rows = ranked(rubric, records)
     bands = [(b.id, b.label) for b in rubric.scoring.bands] + [(None, "Incomplete")]
     by_band = Counter(r["band"] for r in rows)
     dollars_band: dict[Any, float] = defaultdict(float)
@@ -74,7 +77,8 @@ def portfolio(
         "rubric": {"id": rubric.id, "version": rubric.version, "hash": rubric.content_hash},
         "threshold": threshold,
         "proposals": [
-            dict(r, rank=i, below_threshold=below(r, threshold)) for i, r in enumerate(rows, 1)
+            dict(r, rank=i, below_threshold=below(rubric, r, threshold))
+            for i, r in enumerate(rows, 1)
         ],
         "bands": [
             {
@@ -98,11 +102,16 @@ def portfolio(
         "with_gaps": [
             {"id": r["id"], "title": r["title"], "gaps": r["gaps"]} for r in rows if r["gaps"]
         ],
-        "below_threshold": [r["id"] for r in rows if below(r, threshold)],
+        "below_threshold": [r["id"] for r in rows if below(rubric, r, threshold)],
         "errors": len({p["source"] for p in errors}),  # inputs that failed, not problems
         "problems": len(errors),
         "warnings": len(problems) - len(errors),
     }
+
+
+def _flag_entry(flag: dict[str, Any]) -> str:
+    """One flag as one entry of the summary's flags cell: `id` or `id (item)`."""
+    return f"{flag['id']} ({flag['item']})" if flag.get("item") else str(flag["id"])
 
 
 def _general(message: str) -> str:
@@ -143,7 +152,7 @@ def write_summary(
                 "yes" if r["complete"] else "no",
                 r["completeness"],
                 len(r["gaps"]),
-                "; ".join(dict.fromkeys(f["id"] for f in r["flags"])),
+                "; ".join(_flag_entry(f) for f in r["flags"]),
                 "yes" if r["below_threshold"] else "no",
                 r["source"],
                 "; ".join(r["outputs"]),

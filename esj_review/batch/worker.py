@@ -144,7 +144,10 @@ def summary_record(
         "complete": card.complete,
         "completeness": card.completeness,
         "gaps": [g.question for g in card.gaps],
-        "flags": [{"id": f.id, "severity": f.severity, "message": f.message} for f in card.flags],
+        "flags": [
+            {"id": f.id, "severity": f.severity, "message": f.message, "item": f.item}
+            for f in card.flags
+        ],
         "burdened": burdened,
         "outputs": outputs,
         "rubric": f"{card.rubric.id} {card.rubric.version}",

@@ -35,7 +35,11 @@ def batch(
     ] = DEFAULT_FORMAT,
     fail_under: Annotated[
         float | None,
-        typer.Option("--fail-under", help="Exit 1 if any score is below this (or incomplete)."),
+        typer.Option(
+            "--fail-under",
+            help="Exit 1 if any proposal's band is below this score's band, its score is "
+            "below it, or it is incomplete.",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo proposals whose input has not changed.")

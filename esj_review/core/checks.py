@@ -13,7 +13,7 @@ from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review, load_review, parse_review
 from esj_review.core.rubric import Question, Rubric
-from esj_review.core.rubrics import load_rubric
+from esj_review.core.rubrics import load_rubric, shipped_rubrics
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,26 @@ def load_checked(
 
 
 def rubric_for(review: Review, source: Path | str, override: str | None = None) -> Rubric:
-    """The rubric a review names; a problem at `rubric.*` when it is unknown or mismatched."""
-    ref = override or f"{review.rubric.id}@{review.rubric.version}"
+    """The rubric a review names, at the version it names; a problem at `rubric.*` when it is
+    unknown or mismatched. A review names a rubric by id only, never by a path: another rubric
+    file comes from the command line (`override`)."""
+    if override is None:
+        if review.rubric.id not in shipped_rubrics():
+            known = ", ".join(shipped_rubrics()) or "none"
+            raise InputFileError(
+                source,
+                f"no rubric named {review.rubric.id!r} (shipped rubrics: {known}; "
+                "use --rubric FILE for another rubric)",
+                "rubric.id",
+            )
+        try:
+            return load_rubric(f"{review.rubric.id}@{review.rubric.version}")
+        except RubricNotFound as exc:
+            raise InputFileError(source, exc.message, "rubric.version") from None
     try:
-        rubric = load_rubric(ref)
+        rubric = load_rubric(override)
     except RubricNotFound as exc:
-        field = "rubric.version" if "version" in exc.message and not override else "rubric.id"
-        raise InputFileError(source, exc.message, field) from None
+        raise InputFileError(source, exc.message, "rubric.id") from None
     if rubric.id != review.rubric.id:
         raise InputFileError(
             source, f"written for rubric {review.rubric.id!r}, not {rubric.id!r}", "rubric.id"
@@ -89,7 +102,7 @@ def rubric_for(review: Review, source: Path | str, override: str | None = None) 
         raise InputFileError(
             source,
             f"written for {rubric.id} version {review.rubric.version}; "
-            f"this tool has version {rubric.version}",
+            f"this rubric file has version {rubric.version}",
             "rubric.version",
         )
     return rubric
