@@ -253,3 +253,29 @@ def test_a_bad_rubric_file_is_named(tmp_path: Path) -> None:
 def test_data_folders_are_found() -> None:
     assert (data_dir("rubrics") / "king-county-esj.yaml").is_file()
     assert (data_dir("examples") / "reduced-fare-transit.yaml").is_file()
+
+
+def test_the_impact_method_is_linted() -> None:
+    """Names in the scoring block must exist: questions, choices, bands."""
+    import yaml
+
+    from esj_review.core.errors import ValidationFailed
+    from esj_review.core.rubrics import parse_rubric
+    from tests.conftest import RUBRICS
+
+    data = yaml.safe_load((RUBRICS / "king-county-esj.yaml").read_text())
+    data["scoring"]["impact"]["burdens"][0]["size"]["values"]["huge"] = 4
+    data["scoring"]["impact"]["benefits"][0]["weight"]["question"] = "nope"
+    data["scoring"]["impact"]["burdens"][0]["mitigation"][0]["values"]["full"] = 1.5
+    data["scoring"]["confidence"][2]["cap"] = "zz"
+    data["scoring"]["adjustments"][0]["value"] = "maybe"
+    with pytest.raises(ValidationFailed) as info:
+        parse_rubric(data, "x.yaml")
+    assert str(info.value).splitlines() == [
+        "x.yaml: scoring.confidence.low.cap: unknown band 'zz'",
+        "x.yaml: scoring.adjustments.engagement_without_a_role.value: "
+        "'maybe' is not a choice of 'engagement_level'",
+        "x.yaml: scoring.impact.benefits.benefit.weight.question: names unknown question 'nope'",
+        "x.yaml: scoring.impact.burdens.burden.size.values.huge: is not a choice of 'burden_size'",
+        "x.yaml: scoring.impact.burdens.burden.mitigation[0]: a mitigation share is from 0 to 1",
+    ]
