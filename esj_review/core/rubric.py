@@ -199,6 +199,7 @@ class ReportFields(_Frozen):
     mitigation: str | None = None
     impacts: ImpactFields | None = None
     alignment: list[str] = []  # multiselect questions listed beside the determinants
+    example: str | None = None  # a bundled review (under examples/) for the worked example
 
 
 class Rubric(_Frozen):

@@ -9,7 +9,8 @@ from esj_review.core.lint import component_maxima
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.qtypes.select import ChoiceQuestion
-from esj_review.core.rubric import TAXONOMIES, Question, Rubric
+from esj_review.core.rubric import TAXONOMIES, Question, Rubric, ValueMap
+from esj_review.report.method import plain_method, worked_example, worked_example_text
 
 
 def _cell(text: object) -> str:
@@ -29,6 +30,58 @@ def score_rule_text(q: Question) -> str:
     return f"`{q.score.component}`: {kind_of(q).rule_text(q)}"
 
 
+def _impact_tables(rubric: Rubric) -> list[str]:
+    """The impact rules as tables: each effect's size, share and mitigation values."""
+    impact = rubric.scoring.impact
+    assert impact is not None
+    rows = []
+    for side, effects in (("Benefit", impact.benefits), ("Burden", impact.burdens)):
+        for e in effects:
+            parts = [describe(e.when)]
+            for name, vmap in (("size", e.size), ("priority share", e.weight)):
+                parts.append(f"{name}: {_map_text(vmap)}")
+            for vmap in e.mitigation:
+                parts.append(f"share mitigated x {_map_text(vmap)}")
+            rows.append([side, e.label, "; ".join(parts)])
+    for vmap in impact.benefit_factors:
+        rows.append(["Every benefit", "multiplied by", _map_text(vmap)])
+    out = _table(["Side", "Effect", "When, and how it counts"], rows)
+    if rubric.scoring.confidence:
+        out += ["### Confidence", ""]
+        out += _table(
+            ["Level", "From (percent)", "Rating at most", "Meaning"],
+            [
+                [
+                    c.label,
+                    f"{c.min:g}",
+                    rubric.band(c.cap).label if c.cap else "no cap",
+                    c.description,
+                ]
+                for c in rubric.scoring.confidence
+            ],
+        )
+    if rubric.scoring.adjustments:
+        out += ["### Answers scored as what the review supports", ""]
+        out += _table(
+            ["Question", "Scored as", "When", "Message"],
+            [
+                [f"`{a.question}`", f"`{a.value}`", describe(a.when), a.message]
+                for a in rubric.scoring.adjustments
+            ],
+        )
+    return out
+
+
+def _map_text(vmap: ValueMap | float) -> str:
+    if not isinstance(vmap, ValueMap):
+        return f"{vmap:g}"
+    parts = [f"{k} {v:g}" for k, v in vmap.values.items()]
+    if vmap.answered is not None:
+        parts.append(f"any answer {vmap.answered:g}")
+    parts.append(f"unanswered {vmap.otherwise:g}")
+    return f"`{vmap.question}` ({', '.join(parts)})"
+
+
 def render_catalogue(rubric: Rubric) -> str:
     """The whole rubric as Markdown: method, bands, flags, taxonomies, every question, sources."""
     out = [f"# {rubric.title}", ""]
@@ -43,16 +96,33 @@ def render_catalogue(rubric: Rubric) -> str:
     if notes:
         out += [f"> {notes}", ""]
 
+    out += ["## The method in two minutes", ""]
+    for paragraph in plain_method(rubric):
+        out += [paragraph, ""]
+    example = worked_example(rubric)
+    if example is not None:
+        out += [*worked_example_text(example), ""]
     out += ["## How the score is computed", ""]
     if rubric.scoring.method:
         out += [rubric.scoring.method, ""]
-    out += [
-        "Score = 100 x sum over applicable components of (weight / sum of applicable weights) x "
-        "(points / most points). A component applies when at least one of its questions is "
-        "shown. Each ledger entry's share of the 100 is "
-        "100 x (weight / applicable weights) x (points / component most points).",
-        "",
-    ]
+    if rubric.scoring.model == "impact" and rubric.scoring.impact is not None:
+        scale = rubric.scoring.impact.scale
+        out += [
+            f"Score = 50 + 50 x net / (|net| + {scale:g}), where net = the sum of benefits - "
+            "the sum of burdens left after mitigation. Confidence = 100 x sum over applicable "
+            "components of (weight / sum of applicable weights) x (points / most points); the "
+            "components below measure confidence, not the score.",
+            "",
+        ]
+        out += _impact_tables(rubric)
+    else:
+        out += [
+            "Score = 100 x sum over applicable components of (weight / sum of applicable "
+            "weights) x (points / most points). A component applies when at least one of its "
+            "questions is shown. Each ledger entry's share of the 100 is "
+            "100 x (weight / applicable weights) x (points / component most points).",
+            "",
+        ]
     maxima = component_maxima(rubric)
     out += _table(
         ["Component", "Id", "Weight", "Most points", "What it measures"],

@@ -17,6 +17,7 @@ from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
+from esj_review.report.method import plain_method
 from esj_review.report.text import lang_of, visible
 
 STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
@@ -75,6 +76,15 @@ class ReportContext:
     component_max: dict[str, str] = field(default_factory=dict)
 
     @property
+    def plain_method(self) -> list[tuple[str, str]]:
+        """The method in plain language: (lead, rest) per paragraph."""
+        out = []
+        for paragraph in plain_method(self.rubric):
+            lead, _, rest = paragraph.removeprefix("**").partition("**")
+            out.append((lead, rest.strip()) if rest else ("", paragraph))
+        return out
+
+    @property
     def short_hash(self) -> str:
         """The first 12 characters of the answers hash, as the footer shows it."""
         return self.card.answers_hash[:12]
@@ -90,21 +100,52 @@ def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
     if card.score is None:
         n = len(card.gaps)
         return f"No score yet: {n} required answer{'s are' if n != 1 else ' is'} missing."
-    applicable = [c for c in card.components if c.applicable and c.percent is not None]
-    best = max(applicable, key=lambda c: c.percent or 0)
-    worst = min(applicable, key=lambda c: c.percent or 0)
-    text = (
-        f"Scores {card.score:g} of 100, strongest on {best.label.lower()} ({best.percent:g}%) "
-        f"and weakest on {worst.label.lower()} ({worst.percent:g}%)"
-    )
+    if card.impact is not None:
+        text = _impact_reason(card)
+        alone = "the impact alone"
+    else:
+        applicable = [c for c in card.components if c.applicable and c.percent is not None]
+        best = max(applicable, key=lambda c: c.percent or 0)
+        worst = min(applicable, key=lambda c: c.percent or 0)
+        text = (
+            f"Scores {card.score:g} of 100, strongest on {best.label.lower()} "
+            f"({best.percent:g}%) and weakest on {worst.label.lower()} ({worst.percent:g}%)"
+        )
+        alone = "the points alone"
     assert card.band is not None and card.uncapped_band is not None
     if card.band.id != card.uncapped_band.id:
         capping = [f for f in card.flags if f.cap == card.band.id] or [
             f for f in card.flags if f.cap
         ]
-        why = capping[0].message.rstrip(".") if capping else "a flag"
-        text += f"; the points alone would rate it “{card.uncapped_band.label}”, but {why}"
+        if capping:
+            why = capping[0].message.rstrip(".")
+        elif card.confidence is not None:
+            why = f"confidence in the review is {card.confidence.label.lower()}"
+        else:
+            why = "a flag"
+        text += f"; {alone} would rate it “{card.uncapped_band.label}”, but {why}"
     return text + "."
+
+
+def _impact_reason(card: Scorecard) -> str:
+    """What the impact sums say, in words."""
+    assert card.impact is not None and card.score is not None
+    gain, bear = card.impact.benefit, card.impact.burden
+    if gain == 0 and bear == 0:
+        text = f"Scores {card.score:g}: no benefit or burden for priority populations identified"
+    elif gain >= bear:
+        text = (
+            f"Scores {card.score:g}: benefits reaching priority populations ({gain:g}) outweigh "
+            f"the burdens left on them after mitigation ({bear:g})"
+        )
+    else:
+        text = (
+            f"Scores {card.score:g}: burdens left on priority populations after mitigation "
+            f"({bear:g}) outweigh the benefits reaching them ({gain:g})"
+        )
+    if card.confidence is not None:
+        text += f", with {card.confidence.label.lower()} confidence"
+    return text
 
 
 def build_context(

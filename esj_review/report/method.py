@@ -1,0 +1,129 @@
+"""The method in plain language, with a worked example computed from a bundled review.
+
+A council member should be able to read this in two minutes: what is measured, what is not,
+what the bands mean, that every answer is self-reported and what the tool checks. The numbers
+in the worked example come from scoring the rubric's bundled example with the same function
+every command uses, so the explanation cannot drift from the arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from esj_review.core.checks import rubric_for
+from esj_review.core.errors import EsjError
+from esj_review.core.review import load_review
+from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import data_dir
+from esj_review.core.scorecard import Scorecard
+from esj_review.core.scoring import score
+
+
+@dataclass
+class WorkedExample:
+    """A bundled review scored step by step."""
+
+    source: str  # the file, relative to the examples folder
+    title: str
+    card: Scorecard
+    benefits: list[tuple[str, str, float]] = field(default_factory=list)  # label, rule, value
+    burdens: list[tuple[str, str, float]] = field(default_factory=list)
+
+
+def plain_method(rubric: Rubric) -> list[str]:
+    """Paragraphs of plain language: what the number is and is not."""
+    scoring = rubric.scoring
+    if scoring.model != "impact" or scoring.impact is None:
+        return [
+            "The score is the weighted average of the components below: each scored answer "
+            "earns points within one component. It rewards a complete, well-documented review "
+            "as much as the proposal's effects; later versions of this rubric score impact "
+            "first.",
+            "Every answer is the preparer's own account; the tool checks that answers fit the "
+            "rubric, not that they are true.",
+        ]
+    item = "each item" if scoring.impact.repeat is None else "each determinant the proposal touches"
+    top = next(b for b in sorted(scoring.bands, key=lambda b: -b.min))
+    neutral = next((b for b in scoring.bands if b.min <= 50 < b.max), None)
+    low_cap = [c for c in scoring.confidence if c.cap]
+    lines = [
+        "**What is measured.** Who gains and who bears what. For "
+        f"{item}, the preparer says whether the proposal brings a benefit, a burden or both, "
+        "how large, and who receives or bears most of it. Benefits count in full only when "
+        "they reach priority populations; burdens count when priority populations bear them, "
+        "alone or with everyone else, and count less when a mitigation is funded, reaches the "
+        "people burdened and has a date.",
+        "**What is not measured.** How long or polished the answers are, how many boxes are "
+        "ticked, or how many determinants are listed: none of these moves the score. Alignment "
+        "lists are reported, not scored.",
+        "**The number.** No impact scores 50"
+        + (f" (“{neutral.label}”)" if neutral else "")
+        + "; net benefits move it toward 100, net burdens toward 0. "
+        f"“{top.label}” needs {top.min:g} or more and no flag holding it back.",
+        "**Confidence.** Engagement, language access, the kinds of data used and named owners "
+        "and dates give a confidence level. Confidence never raises a rating"
+        + (
+            "; at “"
+            + low_cap[0].label
+            + f"” the rating is at most “{rubric.band(low_cap[0].cap or '').label}”."
+            if low_cap
+            else "."
+        ),
+        "**Self-reported, and checked.** Every answer is the preparer's own account. The tool "
+        "checks answers against each other, not against the world: an engagement level is "
+        "scored lower when engagement came after the decision or gave communities no role; a "
+        "mitigation counts only for the people it reaches; placeholder answers (“TBD”) are "
+        "flagged and earn nothing. Flags cap the rating wherever it is shown.",
+    ]
+    return lines
+
+
+def worked_example(rubric: Rubric) -> WorkedExample | None:
+    """The rubric's bundled example, scored; None when it names none or it cannot be read."""
+    name = rubric.report.example
+    if not name:
+        return None
+    path = data_dir("examples") / name
+    try:
+        review = load_review(path)
+        if rubric_for(review, path).content_hash != rubric.content_hash:
+            return None  # the example was written for another version of the rubric
+    except (EsjError, OSError):
+        return None
+    card = score(rubric, review)
+    example = WorkedExample(source=Path(name).as_posix(), title=review.proposal.title, card=card)
+    for entry in card.ledger:
+        if entry.component != "impact":
+            continue
+        row = (entry.question, entry.rule, entry.points)
+        (example.benefits if entry.points >= 0 else example.burdens).append(row)
+    return example
+
+
+def worked_example_text(example: WorkedExample) -> list[str]:
+    """The worked example as Markdown lines."""
+    card = example.card
+    out = [f"Worked example: *{example.title}* (`examples/{example.source}`).", ""]
+    for heading, rows in (("Benefits", example.benefits), ("Burdens", example.burdens)):
+        if rows:
+            out.append(f"{heading}:")
+            out += [f"- {label}: {rule}" for label, rule, _ in rows]
+            out.append("")
+    if card.impact is not None and card.score is not None and card.band is not None:
+        arithmetic = card.uncapped_band or card.band
+        out.append(
+            f"Net = {card.impact.benefit:g} - {card.impact.burden:g} = {card.impact.net:+g}; "
+            f"score = 50 + 50 x {card.impact.net:g} / ({abs(card.impact.net):g} + "
+            f"{card.impact.scale:g}) = {card.score:g}, in “{arithmetic.label}”."
+        )
+        if card.confidence is not None:
+            out.append(
+                f"Confidence: {card.confidence.percent:g}% of the process and evidence points, "
+                f"“{card.confidence.label}”."
+            )
+        flags = [f.message for f in card.flags if f.cap]
+        if flags:
+            out.append("Flags that cap the rating: " + " ".join(flags))
+        out.append(f"Rating: **{card.band.label}**.")
+    return out
