@@ -112,11 +112,16 @@ def _repeat_slots(
 
 def item_lookup(slots: list[Slot], rep_id: str, item: str) -> dict[str, Any]:
     """The shown answers of one repeat item, keyed by sub-question id."""
-    return {
-        s.question.id: s.value
-        for s in slots
-        if s.parent is not None and s.parent.id == rep_id and s.item == item and s.visible
-    }
+    return item_answers(slots).get((rep_id, item), {})
+
+
+def item_answers(slots: list[Slot]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The shown answers of every repeat item, by (repeat id, item id), in one pass."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in slots:
+        if s.parent is not None and s.item is not None and s.visible:
+            found.setdefault((s.parent.id, s.item), {})[s.question.id] = s.value
+    return found
 
 
 def answer_parts(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> list[str]:

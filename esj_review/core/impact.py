@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from esj_review.core.answers import Slot, item_lookup
+from esj_review.core.answers import Slot, item_answers
 from esj_review.core.conditions import MISSING, evaluate, is_answered
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Adjustment, Effect, ImpactModel, Rubric, ValueMap
@@ -133,10 +133,11 @@ def _scopes(
         s.item for s in slots if s.parent is not None and s.parent.id == model.repeat and s.visible
     )
     scopes: list[tuple[str | None, str, Lookup]] = []
+    by_item = item_answers(slots)
     for item in items:
         if item is None or rep is None:
             continue
-        local = item_lookup(slots, model.repeat, item)
+        local = by_item.get((model.repeat, item), {})
         subs = {q.id for q in rep.children()}
 
         def lookup(qid: str, local: dict[str, Any] = local, subs: set[str] = subs) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from esj_review.core.answers import Slot, item_lookup, proposal_values
+from esj_review.core.answers import Slot, item_answers, proposal_values
 from esj_review.core.conditions import MISSING, evaluate, is_answered
 from esj_review.core.impact import ImpactResult, adjusted_answers, measure
 from esj_review.core.qtypes import kind_of
@@ -230,6 +230,7 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot], shown: dict[str, A
         return shown.get(qid, MISSING)
 
     raised = []
+    by_item = item_answers(slots)
     for rule in rubric.scoring.flags:
         if rule.for_each is None:
             if evaluate(rule.when, top):
@@ -241,7 +242,7 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot], shown: dict[str, A
         rep = found if isinstance(found, RepeatQuestion) else None
         items = [s.item for s in slots if s.parent is not None and s.parent.id == rule.for_each]
         for item in dict.fromkeys(i for i in items if i is not None):
-            local = item_lookup(slots, rule.for_each, item)
+            local = by_item.get((rule.for_each, item), {})
             sub_ids = {q.id for q in rep.questions} if rep else set()
 
             def lookup(qid: str, local: dict[str, Any] = local, subs: set[str] = sub_ids) -> Any:
