@@ -160,6 +160,7 @@ class QuestionKind(Generic[Q]):
     widget: ClassVar[Widget] = "text"
     example: ClassVar[str] = ""  # a sample answer for the blank YAML review
     multi_valued: ClassVar[bool] = False  # answers are lists (conditions may use `includes`)
+    instruction: ClassVar[str] = "(empty to skip)"  # the hint a text prompt shows
 
     # -- answers --
     def check(self, rubric: ChoiceSource, q: Q, value: Any, enabled: frozenset[str]) -> str | None:
@@ -226,7 +227,8 @@ class QuestionKind(Generic[Q]):
         return PromptSpec(
             widget="text",
             default=default,
-            instruction="(empty to skip)",
+            multiline=bool(getattr(q, "multiline", False)),
+            instruction=self.instruction,
             convert=lambda raw: self.parse_text(rubric, q, raw, enabled),
             **common,
         )

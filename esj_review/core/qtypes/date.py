@@ -11,7 +11,6 @@ from esj_review.core.errors import Problem
 from esj_review.core.qtypes.base import (
     AnsweredScore,
     ChoiceSource,
-    PromptSpec,
     QuestionBase,
     QuestionKind,
     answered_lint,
@@ -55,6 +54,7 @@ class DateKind(QuestionKind[DateQuestion]):
     name = "date"
     model = DateQuestion
     example = "2027-01-31"
+    instruction = "(YYYY-MM-DD; empty to skip)"
 
     def check(
         self, rubric: ChoiceSource, q: DateQuestion, value: Any, enabled: frozenset[str]
@@ -84,22 +84,6 @@ class DateKind(QuestionKind[DateQuestion]):
         if isinstance(cell, str) and re.fullmatch(r"\d{5}", cell.strip()):
             return excel_serial(int(cell))
         return super().from_cell(rubric, q, cell, enabled)
-
-    def prompt_spec(
-        self,
-        rubric: ChoiceSource,
-        q: DateQuestion,
-        default: Any,
-        enabled: frozenset[str],
-        common: dict[str, Any],
-    ) -> PromptSpec:
-        return PromptSpec(
-            widget="text",
-            default=default,
-            instruction="(YYYY-MM-DD; empty to skip)",
-            convert=parse_date,
-            **common,
-        )
 
     def lint(self, q: DateQuestion, path: str) -> list[Problem]:
         return answered_lint(self.name, q, path)

@@ -9,7 +9,6 @@ from pydantic import Field
 from esj_review.core.errors import Problem
 from esj_review.core.qtypes.base import (
     ChoiceSource,
-    PromptSpec,
     QuestionBase,
     QuestionKind,
     ScoreBase,
@@ -91,23 +90,6 @@ class TextKind(QuestionKind[TextQuestion]):
             return "not scored"
         length = f" of at least {q.score.min_length} characters" if q.score.min_length else ""
         return f"{q.score.answered_points:g} for an answer{length}"
-
-    def prompt_spec(
-        self,
-        rubric: ChoiceSource,
-        q: TextQuestion,
-        default: Any,
-        enabled: frozenset[str],
-        common: dict[str, Any],
-    ) -> PromptSpec:
-        return PromptSpec(
-            widget="text",
-            default=default,
-            multiline=q.multiline,
-            instruction="(empty to skip)",
-            convert=lambda raw: raw.strip(),
-            **common,
-        )
 
     def lint(self, q: TextQuestion, path: str) -> list[Problem]:
         return answered_lint(self.name, q, path)
