@@ -54,7 +54,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
     table.add_column("Points", justify="right")
     table.add_column("Percent", justify="right")
     if card.complete:
-        table.add_column("Of 100", justify="right")
+        table.add_column("Of the confidence" if card.confidence else "Of 100", justify="right")
     for comp in card.components:
         if comp.applicable:
             row = [f"{comp.points:g}/{comp.max:g}", f"{comp.percent:g}%"]
