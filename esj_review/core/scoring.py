@@ -62,6 +62,10 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     """
     enabled = review.enabled
     slots = review.slots(rubric) if slots is None else slots
+    placeholders = _placeholder_paths(slots)
+    answered = slots  # a placeholder still fills its gap (and is flagged) ...
+    if placeholders:  # ... but never stands for an answer in a flag, adjustment or impact
+        slots = [replace(s, value=MISSING) if s.path in placeholders else s for s in slots]
     top = proposal_values(review.proposal.model_dump())
     top.update((s.path, s.value) for s in slots if s.visible and s.parent is None)
     changed, adjustments = adjusted_answers(rubric, lambda qid: top.get(qid, MISSING))
@@ -74,10 +78,12 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     impact_model = rubric.scoring.impact if rubric.scoring.model == "impact" else None
     measure_name = "confidence" if impact_model else "score"
 
-    components, ledger, parts_total, applicable = _components(rubric, slots, enabled, measure_name)
+    # the ledger shows a placeholder as typed (it earns nothing there either)
+    shown = [o if s.path in placeholders else s for s, o in zip(slots, answered, strict=True)]
+    components, ledger, parts_total, applicable = _components(rubric, shown, enabled, measure_name)
     required = [
         s
-        for s in slots
+        for s in answered
         if s.visible and s.question.required and not isinstance(s.question, RepeatQuestion)
     ]
     gaps = [
@@ -89,7 +95,7 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     complete = not gaps
     flags = [Flag(id=adj.id, severity=adj.severity, message=adj.message) for adj, _ in adjustments]
     flags += _flags(rubric, review, slots, top)
-    flags += _placeholder_flags(slots)
+    flags += _placeholder_flags(placeholders)
 
     confidence: ConfidenceRef | None = None
     totals: ImpactTotals | None = None
@@ -128,7 +134,7 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
         flags=flags,
         gaps=gaps,
         ledger=ledger,
-        hidden_answers=[s.path for s in slots if not s.visible and s.answered],
+        hidden_answers=[s.path for s in answered if not s.visible and s.answered],
     )
 
 
@@ -259,13 +265,17 @@ def _flags(rubric: Rubric, review: Review, slots: list[Slot], shown: dict[str, A
     return raised
 
 
-def _placeholder_flags(slots: list[Slot]) -> list[Flag]:
-    """Text answers that only stand in for one ("TBD", "n/a"): named, and worth nothing."""
-    found = [
+def _placeholder_paths(slots: list[Slot]) -> list[str]:
+    """Shown text answers that only stand in for one ("TBD", "n/a", "...")."""
+    return [
         s.path
         for s in slots
         if s.visible and isinstance(s.question, TextQuestion) and is_placeholder(s.value)
     ]
+
+
+def _placeholder_flags(found: list[str]) -> list[Flag]:
+    """Placeholders named in one flag: they fill a gap but earn and stand for nothing."""
     if not found:
         return []
     listed = ", ".join(found[:6]) + (f" and {len(found) - 6} more" if len(found) > 6 else "")

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from esj_review.core.errors import Problem
+from esj_review.core.placeholders import PLACEHOLDERS, is_placeholder
 from esj_review.core.qtypes.base import (
     ChoiceSource,
     QuestionBase,
@@ -14,27 +15,6 @@ from esj_review.core.qtypes.base import (
     ScoreBase,
     answered_lint,
 )
-
-# Answers that stand in for one: they say nothing, in any length. Compared after lower-casing
-# and dropping punctuation and spaces at the ends, so "TBD.", "n/a" and " To be determined! "
-# all match. Kept short and literal: a real answer that merely contains "TBD" is not one.
-PLACEHOLDERS = frozenset(
-    {
-        "tbd", "tba", "tbc", "n/a", "na", "n.a", "none yet", "to be determined",
-        "to be determined later", "to be decided", "to be confirmed", "unknown", "pending",
-        "todo", "to do", "xxx", "x", "-", "--", "?", "...", "later", "see above", "same",
-        "same as above", "lorem ipsum", "placeholder", "not yet", "not known", "na.",
-        "por determinar", "pendiente", "待定", "未定", "미정", "chưa xác định",
-    }
-)  # fmt: skip
-
-
-def is_placeholder(value: object) -> bool:
-    """True for text that only stands in for an answer ("TBD", "n/a", "to be determined")."""
-    if not isinstance(value, str):
-        return False
-    core = value.strip().strip(".!:;,()[]").strip().casefold()
-    return core in PLACEHOLDERS or (core != "" and set(core) <= set("-_.?x* "))
 
 
 class TextScore(ScoreBase):
@@ -93,3 +73,6 @@ class TextKind(QuestionKind[TextQuestion]):
 
     def lint(self, q: TextQuestion, path: str) -> list[Problem]:
         return answered_lint(self.name, q, path)
+
+
+__all__ = ["PLACEHOLDERS", "TextKind", "TextQuestion", "TextScore", "is_placeholder"]
