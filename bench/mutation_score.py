@@ -2,8 +2,10 @@
 
 Reads the `mutants/**/*.py.meta` files that `mutmut run` leaves and prints, per mutated file,
 how many mutants were killed (a test failed or timed out), survived, or were not tested, and
-the score: killed out of those tested. `--survivors` lists the surviving mutants' names (show
-one with `mutmut show NAME`); `--fail-under N` exits 1 when the total score is below N percent.
+the score: killed out of all mutants, so a mutant no selected test reaches counts as not
+killed. `--survivors` lists the surviving mutants' names (show one with `mutmut show NAME`;
+tests/EQUIVALENT_MUTANTS.md lists the ones no test can kill), `--untested` the ones no test
+reached; `--fail-under N` exits 1 when the total score is below N percent.
 
     python bench/mutation_score.py [--root mutants] [--only esj_review/core] [--survivors]
 """
@@ -16,8 +18,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# mutmut's exit codes: 1 and 3 (an error inside pytest) kill a mutant; timeouts count as killed.
-KILLED = {1, 3, 36, 24, -24, 152, 255}
+# mutmut's exit codes: 1 and 3 (an error inside pytest) kill a mutant; timeouts count as killed,
+# and so does 37 (caught by the type checker, when one is configured).
+KILLED = {1, 3, 36, 37, 24, -24, 152, 255}
 SURVIVED = {0}
 NOT_TESTED = {None, 5, 33, 34}  # not run, no test reaches the code, skipped
 
@@ -61,8 +64,7 @@ def table(results: dict[str, dict[str, int | None]]) -> list[str]:
 
 
 def _row(name: str, counts: Counter[str], n: int) -> str:
-    tested = counts["killed"] + counts["survived"] + counts["other"]
-    score = f"{100 * counts['killed'] / tested:.1f}%" if tested else "-"
+    score = f"{100 * counts['killed'] / n:.1f}%" if n else "-"
     return (
         f"{name:<36} {counts['killed']:>7} {counts['survived']:>9} {counts['untested']:>9} "
         f"{n:>6} {score:>7}"
@@ -70,10 +72,10 @@ def _row(name: str, counts: Counter[str], n: int) -> str:
 
 
 def score(results: dict[str, dict[str, int | None]]) -> float | None:
-    """Killed out of tested, in percent, over every file."""
+    """Killed out of all mutants (untested ones count as not killed), in percent."""
     counts = Counter(classify(c) for codes in results.values() for c in codes.values())
-    tested = counts["killed"] + counts["survived"] + counts["other"]
-    return 100 * counts["killed"] / tested if tested else None
+    total = sum(counts.values())
+    return 100 * counts["killed"] / total if total else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("mutants"))
     parser.add_argument("--only", default="", help="only files under this path")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument("--untested", action="store_true", help="list mutants no test reached")
     parser.add_argument("--fail-under", type=float, default=None, metavar="PERCENT")
     args = parser.parse_args(argv)
     results = collect(args.root, args.only)
@@ -88,11 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no mutmut results under {args.root}/; run `mutmut run` (or `make mutate`) first")
         return 1
     print("\n".join(table(results)))
-    if args.survivors:
-        for codes in results.values():
-            for name, code in codes.items():
-                if classify(code) == "survived":
-                    print(f"survived: {name}")
+    listed = {"survived"} if args.survivors else set()
+    listed |= {"untested"} if args.untested else set()
+    for codes in results.values():
+        for name, code in codes.items():
+            if classify(code) in listed:
+                print(f"{classify(code)}: {name}")
     total = score(results)
     if args.fail_under is not None and (total is None or total < args.fail_under):
         print(f"mutation score below {args.fail_under:g}%")

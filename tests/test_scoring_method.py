@@ -9,6 +9,7 @@ lower and flagged; 5. caps bind; 6. every band's wording holds.
 from __future__ import annotations
 
 import copy
+import itertools
 from typing import Any
 
 import pytest
@@ -279,6 +280,44 @@ def test_a_better_impact_never_scores_lower_and_a_worse_one_never_higher(
             assert cases.rank(rubric, b.band) <= cases.rank(rubric, w.band), why
             assert cases.rank(rubric, b.uncapped_band) <= cases.rank(rubric, w.uncapped_band), why
             assert b.confidence == w.confidence, why  # impact answers never move the confidence
+
+
+def burden_grid(kc: Rubric) -> dict[str, list[tuple[Any, Any]]]:
+    """(worse, better) pairs of every answer that shapes a burden, from the rubric's orders."""
+    grid: dict[str, list[tuple[Any, Any]]] = {"direction": list(cases.DIRECTION_STEPS)}
+    for qid in ("burden_size", "burden_bearers", "mitigation_status", "mitigation_covers"):
+        ranked = cases.worse_to_better(kc, qid, cases.ITEM_ORDERS[kc.id][qid])
+        grid[qid] = [(a, b) for i, a in enumerate(ranked) for b in ranked[i + 1 :]]
+    grid["mitigation_by"] = [(ABSENT, DATE)]
+    return grid
+
+
+@pytest.mark.parametrize("background", ["beside large benefits", "alone"])
+def test_every_combination_of_burden_answers_is_monotone(background: str) -> None:
+    """All 864 ways to answer one determinant's direction, burden and mitigation, beside the
+    transit example's benefits (near the top band) or alone: each answer made better, with
+    the others as they are, never lowers the score or the band (flags included)."""
+    kc = rubric_named("king-county")
+    base = cases.best_process(kc, cases.example(TRANSIT))
+    if background == "alone":
+        base = with_impacts(base, {})
+    grid = burden_grid(kc)
+    fields = list(grid)
+    values = {f: list(dict.fromkeys(v for pair in grid[f] for v in pair)) for f in fields}
+    table: dict[tuple[Any, ...], tuple[float, int, int]] = {}
+    for combo in itertools.product(*(values[f] for f in fields)):
+        item = {**GAIN, "evidence": REAL, "mitigation": REAL}
+        item.update({f: v for f, v in zip(fields, combo, strict=True) if v is not ABSENT})
+        card = kc_card(add_determinant(base, "neighborhoods", item))
+        assert card.score is not None
+        table[combo] = (card.score, kc_rank(card), cases.rank(kc, card.uncapped_band))
+    for combo, (score, band, uncapped) in table.items():
+        for i, field in enumerate(fields):
+            for lo, hi in grid[field]:
+                if combo[i] is lo:
+                    b_score, b_band, b_uncapped = table[(*combo[:i], hi, *combo[i + 1 :])]
+                    why = f"{dict(zip(fields, combo, strict=True))}: {field} {lo!r} -> {hi!r}"
+                    assert b_score >= score and b_band <= band and b_uncapped <= uncapped, why
 
 
 @SETTINGS
