@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from esj_review.core.placeholders import is_placeholder
 from esj_review.core.qtypes.boolean import BoolQuestion
 from esj_review.core.qtypes.multiselect import MultiselectQuestion
 from esj_review.core.qtypes.repeat import RepeatQuestion
-from esj_review.core.qtypes.text import TextQuestion, is_placeholder
+from esj_review.core.qtypes.text import TextQuestion
 from esj_review.core.review import Review, parse_review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.rubrics import load_rubric
@@ -184,6 +185,32 @@ def best_process(rubric: Rubric, data: Data) -> Data:
             out["answers"][q.id] = best_answer(rubric, q, enabled)
     return out
 
+
+# Process answers that earn few points (low confidence) yet raise no flag that caps the band.
+WEAK_PROCESS: dict[str, Data] = {
+    "king-county-esj": {
+        "engagement_level": "consult",
+        "engagement_timing": "late",
+        "language_access": "partial",
+        "community_compensated": False,
+        "community_role": "none",
+        "data_kinds": ["population"],
+        "data_disaggregated": ["race"],
+        "community_data": False,
+        "metrics_disaggregated": False,
+        "report_back": "none",
+    },
+    "gare-racial-equity": {
+        "outcome_clarity": "none",
+        "race_data": "partly",
+        "engagement_level": "consult",
+        "reporting": "never",
+    },
+}
+WEAK_PROCESS_UNANSWERED = {
+    "king-county-esj": ["metrics_first_report"],
+    "gare-racial-equity": ["review_date"],
+}
 
 # --- impact answers, worse to better --------------------------------------------------------
 

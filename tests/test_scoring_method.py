@@ -13,9 +13,10 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from esj_review.core.placeholders import is_placeholder
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import Scorecard, rank_key
@@ -29,7 +30,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 FEW = settings(SETTINGS, max_examples=30)
-KC_ONLY = ["king-county"]
 
 # Placeholders as a preparer types them (the code's list is not read here).
 PLACEHOLDERS = [
@@ -47,6 +47,7 @@ PLACEHOLDERS = [
     "Por determinar",
     "-",
     "?",
+    "...",
 ]
 TEXT_OR_PLACEHOLDER = st.one_of(cases.REAL_TEXTS, st.sampled_from(PLACEHOLDERS))
 
@@ -118,8 +119,13 @@ def shaped(draw: st.DrawFn, rubric: Rubric) -> Data:
         data = make_gainful(rubric, data)
     elif shape == "harms":
         data = make_harmful(rubric, data)
-    if draw(st.booleans()):
+    process = draw(st.sampled_from(["as drawn", "best", "weak"]))
+    if process == "best":
         data = cases.best_process(rubric, data)
+    elif process == "weak":  # low confidence with no flag that caps: only the low cap holds
+        data["answers"].update(cases.WEAK_PROCESS[rubric.id])
+        for qid in cases.WEAK_PROCESS_UNANSWERED[rubric.id]:
+            data["answers"].pop(qid, None)
     return data
 
 
@@ -395,10 +401,6 @@ def test_untouched_determinants_and_more_ticked_boxes_change_nothing(data: st.Da
     assert impact_lines(after) == impact_lines(before)
 
 
-def longer_by_one(text: str, extra: str) -> str:
-    return text + extra
-
-
 @pytest.mark.parametrize("name", BOTH)
 @SETTINGS
 @given(data=st.data())
@@ -411,8 +413,8 @@ def test_text_length_and_language_never_change_the_rating(name: str, data: st.Da
         text = cases.get_answer(base, path)
         if how == "one more character":
             extra = data.draw(st.characters(categories=["L", "N", "P"], codec="utf-8"))
-            new = longer_by_one(text, extra)
-            assume(new.strip() not in PLACEHOLDERS and set(new.strip()) - set("-_.?x* "))
+            new = text + extra
+            assume(not is_placeholder(new))  # "TB" + "D" is no longer an answer
         elif how == "ten times":
             new = " ".join([text] * 10)
         else:
@@ -461,21 +463,10 @@ def test_a_placeholder_answer_is_flagged_and_scores_nothing(name: str, data: st.
     assert cases.rank(rubric, after.band) >= cases.rank(rubric, before.band)
 
 
-VIOLATION_PLACEHOLDER = (
-    "A placeholder in community_influence ('TBD') counts as describing what changed: the "
-    "engagement_without_a_role adjustment reads `answered`, so collaborate/defer keep their "
-    "points; with no answer they are scored as involve"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param("king-county"),
-        "gare",
-    ],
-)
-@settings(SETTINGS, max_examples=100, derandomize=True, phases=[Phase.generate])
+# Found by this test and fixed: a placeholder in community_influence counted as describing
+# what changed, so collaborate/defer kept their points (with no answer they score as involve).
+@pytest.mark.parametrize("name", BOTH)
+@settings(SETTINGS, max_examples=100)
 @given(data=st.data())
 def test_a_placeholder_earns_no_more_than_no_answer(name: str, data: st.DataObject) -> None:
     rubric = rubric_named(name)
@@ -496,12 +487,7 @@ def test_a_placeholder_earns_no_more_than_no_answer(name: str, data: st.DataObje
     assert (p.score, p.band, p.confidence) == (u.score, u.band, u.confidence)
 
 
-VIOLATION_ELLIPSIS = (
-    "'...' is in the placeholder list but is_placeholder strips the dots first and finds an "
-    "empty core, so '...' is neither flagged nor denied its points"
-)
-
-
+# Found and fixed: "..." was listed as a placeholder but stripped to nothing before the test.
 def test_an_ellipsis_is_a_placeholder() -> None:
     base = cases.example(TRANSIT)
     base["answers"]["metrics_owner"] = "..."
@@ -709,6 +695,8 @@ def test_every_band_means_what_it_says(name: str, data: st.DataObject) -> None:
     rubric = rubric_named(name)
     card = cases.card_of(rubric, data.draw(shaped(rubric), label="review"))
     assert card.band is not None and card.score is not None and card.confidence is not None
+    # the documented formula: 50 + 50 x net / (|net| + 3)
+    assert card.score == pytest.approx(50 + 50 * net(card) / (abs(net(card)) + 3), abs=0.051)
     claim = CLAIMS[card.band.id]
     caps = cases.rule_caps(rubric)
     if claim == "clearly gains":
