@@ -106,9 +106,10 @@ def measure(
         factor_words.append(f"{vmap.question} {answer} x{value:g}")
 
     lines: list[EffectLine] = []
+    by_item = item_answers(slots)
     for effect in [*model.benefits, *model.burdens]:
         side = "benefit" if effect in model.benefits else "burden"
-        for item, label, lookup in _scopes(rubric, model, effect, slots, at_top, enabled):
+        for item, label, lookup in _scopes(rubric, model, effect, slots, at_top, enabled, by_item):
             if evaluate(effect.when, lookup):
                 lines.append(_line(side, effect, item, label, lookup, factor, factor_words))
     benefit = sum(line.value for line in lines if line.side == "benefit")
@@ -124,6 +125,7 @@ def _scopes(
     slots: list[Slot],
     top: Lookup,
     enabled: frozenset[str],
+    by_item: dict[tuple[str, str], dict[str, Any]],
 ) -> list[tuple[str | None, str, Lookup]]:
     """Where an effect is tested: once per shown item of the repeat, or once per review."""
     if not effect.per_item or model.repeat is None:
@@ -133,7 +135,6 @@ def _scopes(
         s.item for s in slots if s.parent is not None and s.parent.id == model.repeat and s.visible
     )
     scopes: list[tuple[str | None, str, Lookup]] = []
-    by_item = item_answers(slots)
     for item in items:
         if item is None or rep is None:
             continue

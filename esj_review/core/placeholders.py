@@ -20,8 +20,11 @@ PLACEHOLDERS = frozenset(
 def is_placeholder(value: object) -> bool:
     """True for text that only stands in for an answer ("TBD", "n/a", "to be determined",
     "...", "???")."""
-    if not isinstance(value, str) or not value.strip():
-        return False
+    if not isinstance(value, str) or len(value) > _LONGEST + 8 or not value.strip():
+        return False  # longer than any placeholder with some punctuation and spaces
     raw = value.strip().casefold()
     core = raw.strip(".!:;,()[]").strip()
     return raw in PLACEHOLDERS or core in PLACEHOLDERS or set(core) <= set("-_.?x* ")
+
+
+_LONGEST = max(len(p) for p in PLACEHOLDERS)
