@@ -568,24 +568,28 @@ def test_an_items_effect_may_read_answers_outside_the_repeat() -> None:
 
 
 def test_totals_and_lines_are_rounded_to_four_places_and_confidence_to_one() -> None:
-    factors = [{"question": "funding", "values": {"funded": 0.123456}}]
-    data = rubric_data(
-        *QUESTIONS, scoring={**SCORING, "impact": {**SCORING["impact"], "benefit_factors": factors}}
-    )
+    scoring = copy.deepcopy(SCORING)
+    scoring["impact"]["benefit_factors"] = [{"question": "funding", "values": {"funded": 0.123456}}]
+    scoring["impact"]["burdens"][0]["mitigation"][0]["values"]["partial"] = 0.654321
+    data = rubric_data(*QUESTIONS, scoring=scoring)
     engaged = data["sections"][0]["questions"][-1]
     engaged["choices"][2]["points"] = 3  # full 3 points: "some" is 1 of 3
     rubric = build(data)
-    housing = {"housing": {"direction": "benefit", "size": "small", "reach": "priority"}}
-    result = card({"engaged": "some", "touched": ["housing"], "impacts": housing}, rubric)
+    impacts = {
+        "housing": {"direction": "benefit", "size": "small", "reach": "priority"},
+        "jobs": {"direction": "burden", "size": "small", "mit": "partial", "mit_by": "May"},
+    }
+    result = card({"engaged": "some", "touched": ["housing", "jobs"], "impacts": impacts}, rubric)
+    # benefit 0.123456; burden 1 - 0.654321 = 0.345679; net -0.222223
     assert result.impact is not None
     assert result.impact.model_dump() == {
         "benefit": 0.1235,
-        "burden": 0.0,
-        "net": 0.1235,
+        "burden": 0.3457,
+        "net": -0.2222,
         "scale": 2.0,
     }
-    entry = next(e for e in result.ledger if e.component == "impact")
-    assert (entry.points, entry.max) == (0.1235, 0.1235)
+    entries = [(e.points, e.max) for e in result.ledger if e.component == "impact"]
+    assert entries == [(0.1235, 0.1235), (-0.3457, 0.3457)]
     assert result.confidence is not None and result.confidence.percent == 33.3
 
 

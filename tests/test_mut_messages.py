@@ -13,7 +13,7 @@ import yaml
 
 from esj_review.core import qtypes
 from esj_review.core.checks import check_input, load_checked
-from esj_review.core.errors import ValidationFailed
+from esj_review.core.errors import InputFileError, ValidationFailed
 from esj_review.core.review import dump_review, parse_review
 from tests.rubric_builder import build, rubric_data, rubric_errors, rubric_problems
 from tests.test_mut_impact import QUESTIONS, SCORING
@@ -235,5 +235,8 @@ def test_load_checked_returns_a_valid_review_with_its_warnings_or_raises_every_e
         load_checked(review_data(answers={"engagement_level": 3, "ghost": 1}), "p.yaml")
     assert [p.path for p in info.value.problems] == ["answers.ghost", "answers.engagement_level"]
     assert str(info.value).startswith("p.yaml: answers.ghost: unknown question id for this rubric")
-    override, _, _ = load_checked(review_data(), "p.yaml", "king-county-esj@1.0.0")
-    assert override.rubric.version == "1.0.0"
+    _, override, _ = load_checked(review_data(), "p.yaml", "king-county-esj@1.0.0")
+    assert override.version == "1.0.0"
+    with pytest.raises(InputFileError) as mismatch:
+        load_checked(review_data(), "p.yaml", "king-county-esj")
+    assert mismatch.value.problems[0].path == "rubric.version"

@@ -190,3 +190,10 @@ def test_a_placeholder_does_not_answer_an_impact_map_or_an_adjustment() -> None:
     real = impact_card({"why": "Because", "touched": ["jobs"], "impacts": {"jobs": dated}}, rubric)
     assert real.flags == []
     assert lines(real)[0][2] == pytest.approx(-0.1)
+
+
+def test_the_longest_placeholder_is_one_with_eight_characters_of_punctuation_around_it() -> None:
+    padded = "  To be determined later!!!!!!"  # (a review drops trailing spaces)
+    assert len(padded) == len("to be determined later") + 8
+    result = card(NARRATIVE, {"why": padded})
+    assert [f.message for f in result.flags] == ["Answered with a placeholder, not an answer: why."]

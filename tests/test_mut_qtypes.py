@@ -76,7 +76,7 @@ QUESTIONS: list[dict[str, Any]] = [
     {"id": "name", "type": "text", "prompt": "Name?"},
     {"id": "funded", "type": "bool", "prompt": "Funded?"},
 ]
-POPULATIONS = [
+POPULATIONS: list[dict[str, Any]] = [
     {"id": "youth", "label": "Youth", "description": "Under 25"},
     {"id": "elders", "label": "Elders", "description": "65 and over", "optional": True},
 ]
@@ -410,6 +410,8 @@ def test_the_rubric_document_says_what_each_type_takes_and_how_it_scores() -> No
 
 
 def test_the_data_dictionary_lists_kinds_optional_items_and_how_to_fill_multiselects() -> None:
+    two = build(rubric_data(populations=[{**POPULATIONS[1], "id": "kids"}, POPULATIONS[1]]))
+    assert {row[0]: row for row in dictionary_rows(two)}["rubric.enable"][4] == "kids; elders"
     rows = {row[0]: row for row in dictionary_rows(RUBRIC)}
     assert rows["proposal.kind"][4] == "program = Program; budget = Budget item"
     assert rows["rubric.enable"][4] == "elders"
