@@ -5,42 +5,16 @@ from __future__ import annotations
 
 import unicodedata
 
+from esj_review.core.text import neutral
+
 # A report keeps the first part of a very long answer; the whole answer travels in the
 # attached review file.
 MAX_SHOWN = 20_000
 
-_BIDI_CONTROLS = {
-    "\u202a",
-    "\u202b",
-    "\u202c",
-    "\u202d",
-    "\u202e",  # embeddings and overrides
-    "\u2066",
-    "\u2067",
-    "\u2068",
-    "\u2069",  # isolates
-    "\u200e",
-    "\u200f",
-    "\u061c",  # marks
-}
-
-
-_HIDDEN = {"Cc", "Cs", "Co", "Cn"}  # controls, surrogates, private use, unassigned
-
 
 def visible(text: str, limit: int = MAX_SHOWN) -> str:
     """Text as the reader must see it: nothing hidden, nothing reordered, nothing unbounded."""
-    out = []
-    for ch in text[:limit]:
-        if ch in "\n\t":
-            out.append(ch)
-        elif ch == "\r":
-            continue
-        elif ch in _BIDI_CONTROLS or unicodedata.category(ch) in _HIDDEN:
-            out.append(f"[U+{ord(ch):04X}]")
-        else:
-            out.append(ch)
-    shown = _breakable("".join(out))
+    shown = _breakable(neutral(text[:limit]))
     if len(text) > limit:
         shown += (
             f"\n[Shortened in this report: the answer has {len(text):,} characters; "
