@@ -214,7 +214,7 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
             "error",
         ),
         ("s.csv row 3", "", "proposal.id", "required field is missing", "error"),
-        ("gone.csv", "", "", "cannot read: No such file or directory", "error"),
+        ("gone.csv", "", "", "file not found", "error"),
         (
             "notes.txt",
             "",

@@ -8,12 +8,14 @@ after Ctrl-C, reuses the record when the key matches and every output is still t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from esj_review._version import __version__
+from esj_review.core.errors import EsjError
 from esj_review.core.files import atomic_write
 
 STATE_DIR = ".esj-batch"
@@ -41,16 +43,21 @@ class RunCache:
     def lookup(self, name: str, key: str) -> dict[str, Any] | None:
         """The saved record when the key matches and every output still exists."""
         state = self._state(name)
-        if not state.exists():
-            return None
-        saved = json.loads(state.read_text())
-        outputs = [self.out / f for f in saved["record"]["outputs"]]
-        if saved.get("key") == key and all(p.exists() for p in outputs):
+        try:
+            saved = json.loads(state.read_text(encoding="utf-8"))
             record: dict[str, Any] = saved["record"]
-            return record
+            outputs = [self.out / f for f in record["outputs"]]
+            if saved["key"] == key and all(p.is_file() for p in outputs):
+                return record
+        except FileNotFoundError:
+            return None
+        except Exception:  # advisory: a truncated or foreign entry is dropped and redone
+            state.unlink(missing_ok=True)
         return None
 
     def save(self, name: str, key: str, record: dict[str, Any]) -> None:
-        """Remember a finished proposal (after its outputs are written)."""
+        """Remember a finished proposal (after its outputs are written). A cache that cannot
+        be written only means the next run redoes the proposal."""
         payload = json.dumps({"key": key, "record": record}, ensure_ascii=False)
-        atomic_write(self._state(name), payload)
+        with contextlib.suppress(OSError, EsjError):
+            atomic_write(self._state(name), payload)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +18,17 @@ from typing import Any
 
 from esj_review.batch.cache import STATE_DIR
 from esj_review.batch.readers import SHEET_READERS, read_rows, sheet_reader
+from esj_review.batch.spill import Spill
 from esj_review.core.columns import header_problems
-from esj_review.core.errors import EsjError
-from esj_review.core.files import load_data, safe_filename
+from esj_review.core.errors import EsjError, UsageError
+from esj_review.core.files import parse_data, read_text
+from esj_review.core.names import file_stem, same_name_key, tag
 from esj_review.core.rubric import Rubric
+from esj_review.core.text import one_line
 
 REVIEW_SUFFIXES = (".yaml", ".yml", ".json")
+Problems = list[dict[str, str]] | Spill
+"""Where problems go: a list, or the batch's spill on disk."""
 
 
 @dataclass(frozen=True)
@@ -59,59 +66,128 @@ def not_an_input() -> str:
     return f"not a review file ({reviews}) or a sheet ({', '.join(SHEET_READERS)})"
 
 
-def expand(inputs: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and review files and sheets inside folders (recursively, sorted)."""
+RESERVED = ("summary", "portfolio", "errors", STATE_DIR)
+"""Names the batch writes itself: no proposal's output may take them."""
+
+
+def check_out(inputs: Iterable[Path], out: Path) -> None:
+    """Refuse an output folder that is one of the input folders: the outputs would be read
+    as inputs by the next run, and could be written over the inputs of this one. (A folder
+    inside an input folder is fine: it is left out of the search.)"""
+    target = out.resolve()
+    for path in inputs:
+        if path.is_dir() and path.resolve() == target:
+            raise UsageError(
+                f"--out {out} is also an input folder; outputs would mix with the inputs. "
+                "Choose another folder (a subfolder is fine)."
+            )
+
+
+def _special(path: Path) -> str | None:
+    """Why a path cannot be read as an input file, or None when it can."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return "a symbolic link to nothing (its target is missing)"
+        return "file not found"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        return f"not a regular file ({kind}); not read"
+    return None
+
+
+def expand(
+    inputs: Iterable[Path], out: Path | None = None, problems: Problems | None = None
+) -> Iterator[Path]:
+    """Files named, and review files and sheets inside folders (recursively, sorted). The
+    output folder and the batch's state are left out; what cannot be searched (an unreadable
+    folder, a linked folder) or read (a link to nothing, a FIFO) becomes a problem."""
+    found = problems if problems is not None else []
+    skip = {out.resolve()} if out is not None else set()
     for path in inputs:
         if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and is_input(p) and STATE_DIR not in p.parts
-            )
+            yield from sorted(_search(path, skip, found))
         else:
             yield path
 
 
-def count(inputs: list[Path]) -> int:
-    """How many proposals the inputs hold, for the progress bar."""
-    total = 0
-    for path in expand(inputs):
-        if sheet_reader(path) is not None:
-            try:
-                total += sum(1 for _ in read_rows(path))
-            except EsjError:
-                total += 1
-        else:
-            total += 1
-    return total
+def _search(folder: Path, skip: set[Path], problems: Problems) -> Iterator[Path]:
+    def unreadable(exc: OSError) -> None:
+        problems.append(problem(str(exc.filename), "", "", f"cannot search: {exc.strerror}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        for name in list(dirs):
+            sub = here / name
+            if name == STATE_DIR or sub.resolve() in skip:
+                dirs.remove(name)
+            elif sub.is_symlink():
+                message = (
+                    "a linked folder, not searched (name it on the command line to include it)"
+                )
+                problems.append(problem(str(sub), "", "", message, "warning"))
+        for name in files:
+            path = here / name
+            if is_input(path):
+                why = _special(path)
+                if why is None:
+                    yield path
+                else:
+                    problems.append(problem(str(path), "", "", why))
 
 
 class Namer:
-    """Output names from proposal ids: safe, unique (case-insensitively), stable by order."""
+    """Output names from proposal ids: safe on every system (`core.names`), unique (also on
+    case-insensitive file systems), never one of the batch's own files.
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    The same id twice is a duplicate: the later ones get `-2`, `-3` and a warning. Two
+    different ids whose file names coincide (`A-1` and `a-1`, or an id `summary`) keep their
+    order-independent tag instead (`a-1-5c2e7f`), so a re-run with the inputs in another order
+    names them the same; the warning says so, and summary.csv lists every output's name."""
 
-    def name(
-        self, source: str, proposal_id: str, fallback: str, problems: list[dict[str, str]]
-    ) -> str:
-        """The name to use; a duplicate id gets `-2`, `-3`, and a warning in `problems`."""
-        base = safe_filename(proposal_id, fallback) if proposal_id else fallback
-        candidate, n = base, 2
-        while candidate.lower() in self.used:
-            candidate, n = f"{base}-{n}", n + 1
-        self.used.add(candidate.lower())
-        if candidate != base:
-            message = f"duplicate id; written as {candidate}"
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.used: dict[str, str] = {same_name_key(t): "" for t in (*RESERVED, *taken)}
+
+    def name(self, source: str, proposal_id: str, fallback: str, problems: Problems) -> str:
+        """The name to use; a warning in `problems` when it is not the id's own."""
+        base = file_stem(proposal_id, fallback) if proposal_id else fallback
+        candidate = base
+        if same_name_key(candidate) in self.used:
+            if self.used[same_name_key(candidate)] == proposal_id and proposal_id:
+                candidate, n = f"{base}-2", 3
+                while same_name_key(candidate) in self.used:
+                    candidate, n = f"{base}-{n}", n + 1
+                why = "duplicate id"
+            else:
+                candidate = f"{base}-{tag(proposal_id or source)}"
+                n = 2
+                while same_name_key(candidate) in self.used:
+                    candidate, n = f"{base}-{tag(proposal_id or source)}-{n}", n + 1
+                why = "another file has this name"
+            message = f"{why}; written as {candidate}"
             problems.append(problem(source, proposal_id, "proposal.id", message, "warning"))
+        self.used[same_name_key(candidate)] = proposal_id
         return candidate
 
 
-def jobs_from(inputs: list[Path], rubric: Rubric, problems: list[dict[str, str]]) -> Iterator[Job]:
+def jobs_from(
+    inputs: list[Path],
+    rubric: Rubric,
+    problems: Problems,
+    out: Path | None = None,
+) -> Iterator[Job]:
     """Stream jobs from the inputs; inputs that cannot be read become problems."""
     namer = Namer()
-    for path in expand(inputs):
-        if sheet_reader(path) is not None:
+    for path in expand(inputs, out, problems):
+        why = _special(path)
+        if why is not None:
+            problems.append(problem(str(path), "", "", why))
+        elif sheet_reader(path) is not None:
             yield from _sheet_jobs(path, rubric, namer, problems)
         elif path.suffix.lower() in REVIEW_SUFFIXES:
             job = _file_job(path, namer, problems)
@@ -121,22 +197,22 @@ def jobs_from(inputs: list[Path], rubric: Rubric, problems: list[dict[str, str]]
             problems.append(problem(str(path), "", "", not_an_input()))
 
 
-def _file_job(path: Path, namer: Namer, problems: list[dict[str, str]]) -> Job | None:
+def _file_job(path: Path, namer: Namer, problems: Problems) -> Job | None:
     try:
-        data = load_data(path)
+        text = read_text(path)
+        data = parse_data(text, path)
     except EsjError as exc:
         problems.append(problem(str(path), "", "", exc.message.removeprefix(f"{path}: ")))
         return None
     proposal = data.get("proposal") if isinstance(data, dict) else None
     pid = str(proposal.get("id", "")) if isinstance(proposal, dict) else ""
-    name = namer.name(str(path), pid, safe_filename(path.stem), problems)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    name = namer.name(str(path), pid, file_stem(path.stem), problems)
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return Job(str(path), name, data if isinstance(data, dict) else {}, digest, False)
 
 
-def _sheet_jobs(
-    path: Path, rubric: Rubric, namer: Namer, problems: list[dict[str, str]]
-) -> Iterator[Job]:
+def _sheet_jobs(path: Path, rubric: Rubric, namer: Namer, problems: Problems) -> Iterator[Job]:
+    number = 1
     try:
         first = True
         for number, cells in read_rows(path):
@@ -146,8 +222,12 @@ def _sheet_jobs(
                     problems.append(problem(f"{path} row 1", "", p.path, p.message))
             source = f"{path} row {number}"
             pid = str(cells.get("proposal.id") or "").strip()
-            name = namer.name(source, pid, f"{safe_filename(path.stem)}-row-{number}", problems)
+            name = namer.name(source, pid, f"{file_stem(path.stem)}-row-{number}", problems)
             payload = json.dumps(cells, sort_keys=True, default=str).encode()
             yield Job(source, name, cells, hashlib.sha256(payload).hexdigest(), True)
     except EsjError as exc:
         problems.append(problem(str(path), "", "", exc.message.removeprefix(f"{path}: ")))
+    except Exception as exc:  # the boundary: a sheet that breaks the reader stops only itself
+        where = f"{path} row {number + 1}" if number > 1 else str(path)
+        message = f"could not be read after row {number}: {type(exc).__name__}: {one_line(exc)}"
+        problems.append(problem(where, "", "", message))

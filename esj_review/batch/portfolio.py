@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import itertools
 import json
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from esj_review._version import __version__
+from esj_review.batch.spill import View
 from esj_review.core.files import atomic_write
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import misses_threshold, rank_key
+from esj_review.core.text import csv_cell
 
 SUMMARY_COLUMNS = [
     "rank",
@@ -35,10 +41,10 @@ SUMMARY_COLUMNS = [
 ERROR_COLUMNS = ["source", "proposal_id", "field", "message", "severity"]
 
 
-def ranked(rubric: Rubric, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def ranked(rubric: Rubric, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Best first by band (after caps), then score; incomplete reviews last; ties by id. A
     proposal capped by a flag never ranks above a clean one in a better band."""
-    return sorted(records, key=lambda r: (*rank_key(rubric, r["band"], r["score"]), r["id"]))
+    return list(_ranked_view(rubric, records, None))
 
 
 def below(rubric: Rubric, record: dict[str, Any], threshold: float | None) -> bool:
@@ -47,39 +53,74 @@ def below(rubric: Rubric, record: dict[str, Any], threshold: float | None) -> bo
     return misses_threshold(rubric, record["band"], record["score"], threshold)
 
 
+def _order(rubric: Rubric, records: Sequence[dict[str, Any]]) -> array[int]:
+    """Positions of the records in rank order (the records stay where they are: on disk for a
+    batch)."""
+    keys = [(*rank_key(rubric, r["band"], r["score"]), r["id"], i) for i, r in enumerate(records)]
+    keys.sort()
+    return array("q", (k[-1] for k in keys))
+
+
+def _ranked_view(
+    rubric: Rubric, records: Sequence[dict[str, Any]], threshold: float | None
+) -> View:
+    order = _order(rubric, records)
+    return View(
+        records,
+        order,
+        lambda i, r: dict(r, rank=i + 1, below_threshold=below(rubric, r, threshold)),
+    )
+
+
 def portfolio(
     rubric: Rubric,
-    records: list[dict[str, Any]],
-    problems: list[dict[str, str]],
+    records: Sequence[dict[str, Any]],
+    problems: Iterable[dict[str, str]],
     threshold: float | None,
     generated: dt.date,
 ) -> dict[str, Any]:
-    """Everything the portfolio shows, as plain data (also the body of summary.json)."""
-    rows = ranked(rubric, records)
+    """Everything the portfolio shows, as plain data (also the body of summary.json).
+
+    The records are read a few times in turn, never all at once: `proposals` and `with_gaps`
+    are views that read each record when it is shown."""
+    rows = _ranked_view(rubric, records, threshold)
     bands = [(b.id, b.label) for b in rubric.scoring.bands] + [(None, "Incomplete")]
-    by_band = Counter(r["band"] for r in rows)
+    by_band: Counter[Any] = Counter()
     dollars_band: dict[Any, float] = defaultdict(float)
     dollars_dept: dict[str, float] = defaultdict(float)
-    for r in rows:
+    flags: Counter[tuple[str, str]] = Counter()  # proposals per flag, not flag instances
+    burdened: Counter[str] = Counter()
+    answers = hashlib.sha256()
+    with_gaps = array("q")
+    below_threshold = []
+    for position, r in enumerate(rows):
+        by_band[r["band"]] += 1
         if r["amount"] is not None:
             dollars_band[r["band"]] += r["amount"]
             dollars_dept[r["department"] or "(no department)"] += r["amount"]
-    flags = Counter(  # proposals per flag, not flag instances
-        key for r in rows for key in {(f["severity"], _general(f["message"])) for f in r["flags"]}
-    )
-    burdened = Counter(label for r in rows for label in r["burdened"])
-    errors = [p for p in problems if p["severity"] == "error"]
-    answers = hash_of(json.dumps(rows, sort_keys=True, default=str))
+        flags.update({(f["severity"], _general(f["message"])) for f in r["flags"]})
+        burdened.update(r["burdened"])
+        if r["gaps"]:
+            with_gaps.append(rows.source_index(position))
+        if r["below_threshold"]:
+            below_threshold.append(r["id"])
+        plain = {k: v for k, v in r.items() if k not in ("rank", "below_threshold")}
+        answers.update(json.dumps(plain, sort_keys=True, default=str).encode() + b"\n")
+    errors = set()
+    problem_count = warnings = 0
+    for p in problems:
+        if p["severity"] == "error":
+            errors.add(p["source"])
+            problem_count += 1
+        else:
+            warnings += 1
     return {
-        "answers_hash": answers,
+        "answers_hash": answers.hexdigest(),
         "generated": generated.isoformat(),
         "tool_version": __version__,
         "rubric": {"id": rubric.id, "version": rubric.version, "hash": rubric.content_hash},
         "threshold": threshold,
-        "proposals": [
-            dict(r, rank=i, below_threshold=below(rubric, r, threshold))
-            for i, r in enumerate(rows, 1)
-        ],
+        "proposals": rows,
         "bands": [
             {
                 "id": b,
@@ -99,13 +140,13 @@ def portfolio(
             for (s, m), n in sorted(flags.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "burdened": [{"determinant": d, "count": n} for d, n in burdened.most_common()],
-        "with_gaps": [
-            {"id": r["id"], "title": r["title"], "gaps": r["gaps"]} for r in rows if r["gaps"]
-        ],
-        "below_threshold": [r["id"] for r in rows if below(rubric, r, threshold)],
-        "errors": len({p["source"] for p in errors}),  # inputs that failed, not problems
-        "problems": len(errors),
-        "warnings": len(problems) - len(errors),
+        "with_gaps": View(
+            records, with_gaps, lambda i, r: {"id": r["id"], "title": r["title"], "gaps": r["gaps"]}
+        ),
+        "below_threshold": below_threshold,
+        "errors": len(errors),  # inputs that failed, not problems
+        "problems": problem_count,
+        "warnings": warnings,
     }
 
 
@@ -120,59 +161,87 @@ def _general(message: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _csv(rows: list[list[Any]]) -> str:
+def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text a line at a time; every cell neutralised (`core.text.csv_cell`)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _summary_rows(proposals: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    yield SUMMARY_COLUMNS
+    for r in proposals:
+        yield [
+            r["rank"],
+            r["id"],
+            r["title"],
+            r["department"],
+            r["kind"],
+            r["amount"],
+            r["score"],
+            r["band_label"],
+            "yes" if r["complete"] else "no",
+            r["completeness"],
+            len(r["gaps"]),
+            "; ".join(_flag_entry(f) for f in r["flags"]),
+            "yes" if r["below_threshold"] else "no",
+            r["source"],
+            "; ".join(r["outputs"]),
+        ]
+
+
+def _json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """summary.json a piece at a time: the long lists one item per line."""
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + f"\n  {json.dumps(key)}: "
+        if isinstance(value, View):
+            yield "["
+            for i, item in enumerate(value):
+                yield ("," if i else "") + "\n    " + json.dumps(item, ensure_ascii=False)
+            yield "\n  ]" if len(value) else "]"
+        else:
+            yield json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    yield "\n}\n"
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def write_summary(
     out: Path,
     rubric: Rubric,
-    records: list[dict[str, Any]],
-    problems: list[dict[str, str]],
+    records: Sequence[dict[str, Any]],
+    problems: Sequence[dict[str, str]],
     threshold: float | None,
     generated: dt.date,
     formats: tuple[str, ...],
 ) -> dict[str, Any]:
-    """Write summary.csv, summary.json, errors.csv and portfolio.html (and .pdf)."""
+    """Write summary.csv, summary.json, errors.csv and portfolio.html (and .pdf), each
+    streamed to its file."""
     data = portfolio(rubric, records, problems, threshold, generated)
-    table: list[list[Any]] = [SUMMARY_COLUMNS]
-    for r in data["proposals"]:
-        table.append(
-            [
-                r["rank"],
-                r["id"],
-                r["title"],
-                r["department"],
-                r["kind"],
-                "" if r["amount"] is None else r["amount"],
-                "" if r["score"] is None else r["score"],
-                r["band_label"],
-                "yes" if r["complete"] else "no",
-                r["completeness"],
-                len(r["gaps"]),
-                "; ".join(_flag_entry(f) for f in r["flags"]),
-                "yes" if r["below_threshold"] else "no",
-                r["source"],
-                "; ".join(r["outputs"]),
-            ]
-        )
-    summary_json = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    previous = out / "summary.json"
-    unchanged = previous.exists() and previous.read_text(encoding="utf-8") == summary_json
-    atomic_write(out / "summary.csv", _csv(table))
-    atomic_write(out / "summary.json", summary_json)
-    errors = [ERROR_COLUMNS] + [[p[c] for c in ERROR_COLUMNS] for p in problems]
-    atomic_write(out / "errors.csv", _csv(errors))
-    html = render_portfolio_html(data, rubric)
-    atomic_write(out / "portfolio.html", html)
+    previous = _file_hash(out / "summary.json")
+    atomic_write(out / "summary.csv", _csv_lines(_summary_rows(data["proposals"])))
+    atomic_write(out / "summary.json", _json_chunks(data))
+    unchanged = previous is not None and previous == _file_hash(out / "summary.json")
+    errors = itertools.chain([ERROR_COLUMNS], ([p[c] for c in ERROR_COLUMNS] for p in problems))
+    atomic_write(out / "errors.csv", _csv_lines(errors))
+    atomic_write(out / "portfolio.html", stream_portfolio_html(data, rubric))
     if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf
 
-        summary = json.dumps(data, indent=2, ensure_ascii=False)
+        summary = "".join(_json_chunks(data))
         pdf = html_to_pdf(
-            html,
+            "".join(stream_portfolio_html(data, rubric)),
             generated,
             "archival",
             [("summary.json", summary, "The portfolio summary as JSON.", "Data")],
@@ -184,13 +253,16 @@ def write_summary(
 
 def hash_of(text: str) -> str:
     """sha256 of a text."""
-    import hashlib
-
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def render_portfolio_html(data: dict[str, Any], rubric: Rubric) -> str:
     """The portfolio report as HTML (same styles as the proposal reports)."""
-    from esj_review.report.documents import render_page
+    return "".join(stream_portfolio_html(data, rubric))
 
-    return render_page("portfolio.html.j2", data=data, rubric=rubric)
+
+def stream_portfolio_html(data: dict[str, Any], rubric: Rubric) -> Iterator[str]:
+    """The portfolio report as HTML, a piece at a time."""
+    from esj_review.report.documents import stream_page
+
+    return stream_page("portfolio.html.j2", data=data, rubric=rubric)

@@ -9,22 +9,28 @@ however long the batch. Ctrl-C (`stop`) stops after the work in progress and kee
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import os
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from esj_review.batch.inputs import Job, count, jobs_from
+from esj_review.batch.inputs import Job, check_out, jobs_from, problem
+from esj_review.batch.spill import Spill
 from esj_review.batch.stop import StopFlag
 from esj_review.batch.worker import (
     Outcome,
     Settings,
     forget_rubrics,
-    ignore_sigint,
     process,
     process_chunk,
     rubric,
+    start_worker,
 )
 
 __all__ = ["BatchResult", "Observer", "Outcome", "Settings", "Silent", "run_batch"]
@@ -33,8 +39,9 @@ __all__ = ["BatchResult", "Observer", "Outcome", "Settings", "Silent", "run_batc
 class Observer(Protocol):
     """Progress reports; the CLI shows them as a progress bar or as plain lines."""
 
-    def start(self, total: int) -> None:
-        """The batch has `total` proposals (an estimate for sheets)."""
+    def start(self, total: int | None) -> None:
+        """The batch starts; `total` is None: proposals are counted as they are read (a count
+        first would read every sheet twice, and cannot read a pipe twice)."""
 
     def done(self, outcome: Outcome) -> None:
         """One proposal finished."""
@@ -43,7 +50,7 @@ class Observer(Protocol):
 class Silent:
     """An observer that reports nothing."""
 
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
         """Nothing."""
 
     def done(self, outcome: Outcome) -> None:
@@ -52,23 +59,26 @@ class Silent:
 
 @dataclass
 class BatchResult:
-    """Everything the summary needs."""
+    """Everything the summary needs (records and problems are kept on disk, not in memory)."""
 
-    records: list[dict[str, Any]]
-    problems: list[dict[str, str]]
+    records: Spill
+    problems: Spill
     reused: int
     interrupted: bool = False
 
 
 def run_batch(inputs: list[Path], settings: Settings, jobs: int, observer: Observer) -> BatchResult:
     """Process every input; Ctrl-C stops after the proposals being worked on."""
+    check_out(inputs, settings.out)
     forget_rubrics()
     sheet_rubric = rubric(settings.rubric_ref)
-    problems: list[dict[str, str]] = []
-    records: list[dict[str, Any]] = []
+    named = frozenset(str(p.resolve()) for p in inputs if not p.is_dir())
+    settings = dataclasses.replace(settings, inputs=settings.inputs | named)
+    problems = Spill()
+    records = Spill()
     reused = 0
-    observer.start(count(inputs))
-    stream = jobs_from(inputs, sheet_rubric, problems)
+    observer.start(None)
+    stream = jobs_from(inputs, sheet_rubric, problems, settings.out)
 
     def collect(outcome: Outcome) -> None:
         nonlocal reused
@@ -103,6 +113,10 @@ def _chunks(stream: Iterator[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
+MAX_JOBS = 64
+"""More workers than this only compete for the same cores and memory."""
+
+
 def _run_parallel(
     stream: Iterator[Job],
     settings: Settings,
@@ -110,23 +124,44 @@ def _run_parallel(
     collect: Callable[[Outcome], None],
     stop: StopFlag,
 ) -> None:
+    """Chunks of jobs to a pool of worker processes, a few chunks in flight. The pool starts
+    only when there is work for it, with no more workers than chunks (`--jobs 300` for two
+    files starts one or two). A chunk whose worker died (killed, out of memory) becomes error
+    rows, and the batch goes on with a new pool."""
     size = 1 if settings.formats else 50  # a report takes a second; a score, a millisecond
-    pending: set[Future[list[Outcome]]] = set()
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=ignore_sigint)
+    chunks = _chunks(stream, size)
+    first = list(itertools.islice(chunks, min(jobs, MAX_JOBS)))  # enough to size the pool
+    if not first:
+        return
+    workers = min(jobs, len(first), MAX_JOBS)
+    pending: dict[Future[list[Outcome]], list[Job]] = {}
+    pool = _pool(workers)
 
     def drain(finished: set[Future[list[Outcome]]]) -> None:
+        nonlocal pool
         for future in finished:
-            pending.discard(future)
-            if not future.cancelled():
-                for outcome in future.result():
-                    collect(outcome)
+            chunk = pending.pop(future)
+            if future.cancelled():
+                continue
+            try:
+                outcomes = future.result()
+            except BaseException as exc:  # the worker died or could not send its result back
+                outcomes = [_lost(job, exc, settings.debug) for job in chunk]
+                if isinstance(exc, BrokenProcessPool):
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    for other, jobs_left in list(pending.items()):  # they died with the pool
+                        pending.pop(other)
+                        outcomes += [_lost(job, exc, settings.debug) for job in jobs_left]
+                    pool = _pool(workers)
+            for outcome in outcomes:
+                collect(outcome)
 
     try:
-        for chunk in _chunks(stream, size):
+        for chunk in itertools.chain(first, chunks):
             if stop.requested:
                 break
-            pending.add(pool.submit(process_chunk, chunk, settings))
-            while len(pending) >= 2 * jobs and not stop.requested:  # a few chunks in flight
+            pending[pool.submit(process_chunk, chunk, settings)] = chunk
+            while len(pending) >= 2 * workers and not stop.requested:  # a few chunks in flight
                 drain(wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)[0])
         if stop.requested:
             for future in pending:
@@ -135,3 +170,20 @@ def _run_parallel(
             drain(wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)[0])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=start_worker, initargs=(os.getpid(),)
+    )
+
+
+def _lost(job: Job, exc: BaseException, debug: bool) -> Outcome:
+    """A job whose worker stopped before it could say how the job went."""
+    why = "the worker process stopped (out of memory, or killed)"
+    if not isinstance(exc, BrokenProcessPool):
+        why = f"the worker could not return its result ({type(exc).__name__}: {exc})"
+    message = f"not processed: {why}; run the batch again to retry it"
+    if debug:
+        message += "\n" + "".join(traceback.format_exception(exc))
+    return Outcome(job.source, problems=[problem(job.source, "", "", message)])

@@ -4,7 +4,11 @@ every failure of an input becomes problems for errors.csv instead of an exceptio
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
+import threading
+import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,7 @@ from esj_review.core.errors import EsjError, Problem
 from esj_review.core.files import atomic_write
 from esj_review.core.rubric import Rubric
 from esj_review.core.rubrics import load_rubric
+from esj_review.core.text import one_line
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class Settings:
     rubric_ref: str
     force: bool
     generated: dt.date
+    debug: bool = False
+    inputs: frozenset[str] = frozenset()  # input files named on the command line, resolved
 
 
 @dataclass
@@ -56,22 +63,63 @@ def forget_rubrics() -> None:
     _RUBRICS.clear()
 
 
-def ignore_sigint() -> None:
-    """A worker's initializer: the parent handles Ctrl-C for everyone."""
+def start_worker(parent: int) -> None:
+    """A worker's initializer: the parent handles Ctrl-C and SIGTERM for everyone, and the
+    worker dies with its parent (even one killed with -9) instead of living on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    try:  # Linux: the kernel sends SIGKILL when the parent goes
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the watch below
+        pass
+    if os.getppid() != parent:  # the parent went before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def process(job: Job, settings: Settings) -> Outcome:
-    """Validate, score and render one proposal; never raises for bad input."""
+    """Validate, score and render one proposal; never raises. Whatever goes wrong with one
+    input (a bad value, a bug of ours it uncovers, a full disk) becomes problems for
+    errors.csv naming the input, and the batch goes on."""
+    data = job.data.get("proposal") if isinstance(job.data.get("proposal"), dict) else {}
+    pid = str(job.data.get("proposal.id") or (data or {}).get("id") or "")
     try:
         return _process(job, settings)
     except EsjError as exc:
         found = getattr(exc, "problems", None) or [Problem("", exc.message)]
-        data = job.data.get("proposal") if isinstance(job.data.get("proposal"), dict) else {}
-        pid = str(job.data.get("proposal.id") or (data or {}).get("id") or "")
         return Outcome(
             job.source, problems=[problem(job.source, pid, p.path, p.message) for p in found]
         )
+    except Exception as exc:  # the boundary: one input never stops the batch
+        return Outcome(job.source, problems=[problem(job.source, pid, "", failure(exc, settings))])
+
+
+def failure(exc: BaseException, settings: Settings) -> str:
+    """An unexpected failure as one errors.csv message (with --debug, the traceback too)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"could not be processed: {where}{exc.strerror}"
+    elif isinstance(exc, MemoryError | RecursionError):
+        message = "could not be processed: the input is too large or too deeply nested"
+    else:
+        message = f"could not be processed: internal error ({type(exc).__name__}: {one_line(exc)})"
+        message += "; please report it with this input"
+    if settings.debug:
+        message += "\n" + "".join(traceback.format_exception(exc))
+    return message
 
 
 def process_chunk(chunk: list[Job], settings: Settings) -> list[Outcome]:
@@ -113,7 +161,10 @@ def _process(job: Job, settings: Settings) -> Outcome:
         for name in settings.formats:
             fmt = FORMATS[name]
             target = f"{job.name}{fmt.suffix}"
-            atomic_write(settings.out / target, fmt.render(ctx, settings.variant, False))
+            path = settings.out / target
+            if str(path.resolve()) in settings.inputs:
+                raise EsjError(f"{path} is one of this batch's inputs; not written over it")
+            atomic_write(path, fmt.render(ctx, settings.variant, False))
             outputs.append(target)
     record = summary_record(rub, review, card, job, outputs, slots)
     if settings.formats:

@@ -13,8 +13,19 @@ from esj_review.core.errors import ExitCode, UsageError
 from esj_review.report.formats import DEFAULT_FORMAT, NO_FORMAT, format_names
 
 
+def _make_out(out: Path) -> None:
+    """The output folder, made when missing; a clear refusal when it cannot be."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot make this folder: {exc.strerror}") from None
+
+
 @app.command()
 def batch(
+    ctx: typer.Context,
     inputs: Annotated[
         list[Path],
         typer.Argument(help=f"Review files, folders of them, or {sheet_kinds()} sheets."),
@@ -61,12 +72,15 @@ def batch(
     from esj_review.report.render import report_date
 
     formats = parse_format_list(format)
-    missing = [p for p in inputs if not p.exists()]
+    missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(f"{missing[0]}: no such file or folder")
+    if fail_under is not None and not 0 <= fail_under <= 100:  # also refuses nan
+        raise UsageError(f"--fail-under {fail_under:g}: give a score from 0 to 100")
     rub = load_rubric(rubric)
-    settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date())
-    out.mkdir(parents=True, exist_ok=True)
+    debug = bool(ctx.parent is not None and ctx.parent.params.get("debug"))
+    settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date(), debug)
+    _make_out(out)
     from esj_review.cli.progress import BatchProgress
 
     progress = BatchProgress()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from esj_review.core.text import one_line
 from esj_review.report.terminal import make_console
 
 
@@ -11,7 +12,7 @@ class BatchProgress:
     """Batch progress: a rich bar on a terminal, plain lines otherwise (both on stderr)."""
 
     def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
         self.console = make_console(stderr=True)
         self.live = self.console.is_terminal
@@ -20,7 +21,7 @@ class BatchProgress:
                 "{task.description}",
                 BarColumn(),
                 MofNCompleteColumn(),
-                TimeRemainingColumn(),
+                TimeElapsedColumn(),
                 console=self.console,
                 transient=True,
             )
@@ -29,10 +30,10 @@ class BatchProgress:
         )
         self.task: Any = None
         self.n = 0
-        self.total = 0
+        self.total: int | None = None
 
-    def start(self, total: int) -> None:
-        """Show the bar (or nothing yet, for plain lines)."""
+    def start(self, total: int | None) -> None:
+        """Show the bar (or nothing yet, for plain lines); with no total, a running count."""
         self.total = total
         if self.bar is not None:
             self.bar.start()
@@ -45,13 +46,17 @@ class BatchProgress:
             r = outcome.record
             what = "incomplete" if r["score"] is None else f"{r['score']:g} {r['band_label']}"
             again = " (unchanged)" if outcome.reused else ""
-            line = f"[{self.n}/{self.total}] {r['id']}: {what}{again}"
+            line = f"[{self.at()}] {one_line(r['id'], 80)}: {what}{again}"
         else:
-            line = f"[{self.n}/{self.total}] {outcome.source}: failed (see errors.csv)"
+            line = f"[{self.at()}] {one_line(outcome.source, 120)}: failed (see errors.csv)"
         if self.bar is not None:
             self.bar.advance(self.task)
         else:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def at(self) -> str:
+        """`7/20`, or `7` when the total is not known."""
+        return f"{self.n}/{self.total}" if self.total is not None else str(self.n)
 
     def stop(self) -> None:
         """Take the bar off the screen."""

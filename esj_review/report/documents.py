@@ -7,6 +7,7 @@ HTML by `report.pdf`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import markupsafe
 from esj_review.core.scoring import Scorecard
 from esj_review.report.context import ReportContext
 from esj_review.report.fetcher import ASSETS
+from esj_review.report.text import visible
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -32,6 +34,7 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = lambda shown: md_escape(getattr(shown, "text", str(shown)))
+    env.filters["visible"] = lambda value: visible(str(value), 2000)
     return env
 
 
@@ -44,6 +47,13 @@ def render_page(template: str, **context: object) -> str:
     """An HTML page from a template, with the report styles inline (nothing is fetched)."""
     page = _environment().get_template(template)
     return page.render(css=markupsafe.Markup(_css()), **context)
+
+
+def stream_page(template: str, **context: object) -> Iterator[str]:
+    """`render_page` in pieces, for a page too long to hold in memory (a portfolio of
+    20,000 proposals)."""
+    page = _environment().get_template(template)
+    return page.generate(css=markupsafe.Markup(_css()), **context)
 
 
 @cache
