@@ -1,5 +1,7 @@
 """Batch benchmarks on this machine (2 cores). Run: python bench/bench_batch.py [N]
 
+Run `python -m bench.bench_batch --memory` for the parent's peak memory alone.
+
 Figures: PDFs per second with --jobs 1 and 2 (target speed-up 1.7x); per-proposal time over
 bare WeasyPrint on the same HTML (target at most 1.2x); scoring-only throughput (target 1,000
 proposals a second); peak RSS for 200 and 2,000 proposals (target: flat); a no-change re-run
@@ -38,12 +40,12 @@ def batch(sheet: Path, out: Path, *args: str) -> float:
     return time.perf_counter() - start
 
 
-def peak_rss_mb(sheet: Path, out: Path) -> float:
-    """Peak resident memory of a scoring run (in one process), in MB."""
+def peak_rss_mb(sheet: Path, out: Path, *args: str) -> float:
+    """Peak resident memory of the batch's parent process, in MB (workers not counted)."""
+    extra = "".join(f", {a!r}" for a in (args or ("-f", "json", "-j", "1")))
     code = (
         "import resource, sys; from esj_review.cli import main; "
-        f"sys.argv = ['esj-review', 'batch', {str(sheet)!r}, '--out', {str(out)!r}, "
-        "'-f', 'json', '-j', '1']\n"
+        f"sys.argv = ['esj-review', 'batch', {str(sheet)!r}, '--out', {str(out)!r}{extra}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
@@ -67,8 +69,29 @@ def bare_weasyprint_seconds() -> float:
     return (time.perf_counter() - start) / len(htmls)
 
 
+def memory() -> None:
+    """Parent peak RSS for 2,000 and 20,000 proposals, scoring only (target: within 1.3x)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        peaks = {}
+        for size in (2000, 20000):
+            sheet = root / f"sheet-{size}.csv"
+            write_sheet(sheet, size)
+            start = time.perf_counter()
+            peaks[size] = peak_rss_mb(sheet, root / f"out-{size}", "-f", "none", "-j", "2")
+            seconds = time.perf_counter() - start
+            print(
+                f"scoring only, {size} proposals, --jobs 2: parent peak RSS {peaks[size]:.0f} MB"
+                f" ({seconds:.1f} s, {size / seconds:.0f} proposals/s)"
+            )
+        print(f"ratio 20,000 / 2,000: {peaks[20000] / peaks[2000]:.2f}x (target at most 1.3x)")
+
+
 def main() -> None:
-    """Print every figure."""
+    """Print every figure (`--memory`: only the parent's memory for 2,000 and 20,000)."""
+    if sys.argv[1:] == ["--memory"]:
+        memory()
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

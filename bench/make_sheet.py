@@ -80,7 +80,7 @@ def rows(n: int) -> list[dict[str, Any]]:
 
 def write_sheet(path: Path, n: int) -> None:
     """Write n proposals as CSV or XLSX (by suffix)."""
-    columns = ["rubric.enable", *sheet_columns(load_rubric("king-county-esj"))]
+    columns = sheet_columns(load_rubric("king-county-esj"))
     data = rows(n)
     if path.suffix == ".xlsx":
         import openpyxl

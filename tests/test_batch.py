@@ -29,7 +29,7 @@ from esj_review.core.rubrics import load_rubric
 from esj_review.core.templates import sheet_columns
 from tests.conftest import EXAMPLES, RUBRICS
 
-COLUMNS = ["rubric.enable", *sheet_columns(load_rubric("king-county-esj"))]
+COLUMNS = sheet_columns(load_rubric("king-county-esj"))
 DATE_COLUMNS = {c for c, q in question_columns(load_rubric("king-county-esj")) if q.type == "date"}
 EXAMPLE_COUNT = len(list(EXAMPLES.glob("*.yaml")))  # example_rows(EXAMPLE_COUNT): each once
 

@@ -141,6 +141,7 @@ def test_sheet_columns_flatten_repeats_over_every_item() -> None:
         "proposal.title",
         "proposal.kind",
         "proposal.department",
+        "rubric.enable",  # the rubric has an optional item ("e")
         "g",
         "n",
         "low",

@@ -3,7 +3,8 @@ reading a row and checking a sheet's header all come from here.
 
 A sheet has the proposal's columns, then one column per question; a repeated question is
 flattened into one column per item and sub-question (`determinant_impacts.housing.direction`).
-The optional-items column, `rubric.enable`, is read but not written in the template's header.
+The optional-items column, `rubric.enable`, follows the proposal's columns when the rubric has
+optional items (an opted-in determinant can come from a sheet like any other answer).
 """
 
 from __future__ import annotations
@@ -70,8 +71,10 @@ def question_columns(rubric: Rubric) -> list[tuple[str, Question]]:
 
 
 def sheet_columns(rubric: Rubric) -> list[str]:
-    """Batch-sheet columns: proposal fields, then one per question (repeats flattened)."""
-    return [*PROPOSAL_COLUMNS, *(name for name, _ in question_columns(rubric))]
+    """Batch-sheet columns: proposal fields, `rubric.enable` when the rubric has optional
+    items, then one per question (repeats flattened)."""
+    enable = [ENABLE_COLUMN] if rubric.optional_items() else []
+    return [*PROPOSAL_COLUMNS, *enable, *(name for name, _ in question_columns(rubric))]
 
 
 def header_problems(rubric: Rubric, columns: list[str]) -> list[Problem]:
