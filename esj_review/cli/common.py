@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Iterable
 from enum import StrEnum
@@ -12,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from esj_review._version import __version__
-from esj_review.core.errors import EsjError, ExitCode, Problem
+from esj_review.core.errors import EsjError, ExitCode, Problem, UsageError
 
 if TYPE_CHECKING:
     from esj_review.core.review import Review
@@ -40,6 +42,29 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (OSError, MemoryError, RecursionError) as exc:
+            # A failure no library call turned into an EsjError: still one line, never a
+            # traceback. A closed stdout (`| head`) is click's to handle quietly.
+            if ctx.params.get("debug") or getattr(exc, "errno", None) == errno.EPIPE:
+                raise
+            typer.echo(f"error: {system_failure(exc)}", err=True)
+            raise typer.Exit(int(ExitCode.PROBLEMS)) from None
+
+
+def system_failure(exc: BaseException) -> str:
+    """One line for an OS failure: `path: reason in words`."""
+    if isinstance(exc, MemoryError):
+        return "not enough memory to finish"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to process"
+    from esj_review.core.text import one_line
+
+    assert isinstance(exc, OSError)
+    reason = one_line(exc.strerror or str(exc) or type(exc).__name__)
+    if exc.filename is None:
+        return reason
+    where = f"{exc.filename} -> {exc.filename2}" if exc.filename2 is not None else exc.filename
+    return f"{one_line(where, 400)}: {reason}"
 
 
 app = typer.Typer(
@@ -72,15 +97,38 @@ def _root(
     """Equity impact reviews with a transparent, explainable score."""
 
 
-def write_out(text: str, output: Path | None) -> None:
-    """Write a result to a file (atomically) or to stdout."""
+def write_out(text: str, output: Path | None, *inputs: Path) -> None:
+    """Write a result to a file (atomically; never over one of `inputs`) or to stdout."""
     if output is None:
         sys.stdout.write(text)
         return
     from esj_review.core.files import atomic_write
 
+    refuse_overwriting(output, *inputs)
     atomic_write(output, text)
     typer.echo(f"wrote {output}", err=True)
+
+
+def refuse_overwriting(output: Path, *inputs: Path) -> None:
+    """UsageError (exit 2) if `output` is one of the files the command reads: the same path,
+    or the same file by another name (a link). A missing input is left to the reading."""
+    for source in inputs:
+        if not os.path.exists(source):
+            continue
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:  # one of them does not exist (yet): compare where they would be
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            which = "the input" if str(output) == str(source) else f"the input {source}"
+            raise UsageError(
+                f"{output}: is {which}; refusing to write over it (name another file with -o)"
+            )
+
+
+def rubric_file(ref: str | None) -> tuple[Path, ...]:
+    """The rubric a command reads, when `ref` names a file rather than a shipped rubric."""
+    return (Path(ref),) if ref and Path(ref).is_file() else ()
 
 
 def load_checked(path: Path, rubric_ref: str | None = None) -> tuple[Review, Rubric, list[Problem]]:

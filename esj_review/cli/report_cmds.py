@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from esj_review.cli.common import PdfVariant, app, choices, load_checked
+from esj_review.cli.common import PdfVariant, app, choices, load_checked, refuse_overwriting
 from esj_review.core.errors import ExitCode, UsageError
 from esj_review.report.formats import DEFAULT_FORMAT, FORMATS, format_names
 
@@ -47,15 +47,18 @@ def report(
     """Write the report: Equity Impact Statement, scorecard, determinants, answers, method."""
     from esj_review.report.render import render_report
 
+    to_stdout = output is not None and str(output) == "-"
+    target = output or review.with_suffix(FORMATS[str(format)].suffix)
+    if not to_stdout:  # before the work: `report r.json -f json` would replace r.json
+        refuse_overwriting(target, review)
     loaded, rub, warnings = load_checked(review)
     for problem in warnings:
         typer.echo(problem.render(review), err=True)
     data = render_report(rub, loaded, str(format), pdf_variant.value, validate=check)
-    if output is not None and str(output) == "-":
+    if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target = output or review.with_suffix(FORMATS[str(format)].suffix)
     from esj_review.core.files import atomic_write
 
     atomic_write(target, data)
@@ -73,6 +76,8 @@ def extract(
     """Turn a report PDF back into the review it was made from (from its attachment)."""
     from esj_review.report.extract import extract_review
 
+    if output is not None:
+        refuse_overwriting(output, pdf)  # even with --force: the PDF is the only copy
     _, text = extract_review(pdf)
     if output is None:
         sys.stdout.write(text)

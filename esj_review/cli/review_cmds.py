@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from esj_review.cli.common import RubricOption, app, load_checked, write_out
+from esj_review.cli.common import (
+    RubricOption,
+    app,
+    load_checked,
+    refuse_overwriting,
+    rubric_file,
+    write_out,
+)
 from esj_review.core.errors import EsjError, ExitCode, UsageError
 
 
@@ -72,6 +79,8 @@ def score_cmd(
     """Score a review: components, band, flags, completeness, gaps and the ledger."""
     from esj_review.core.scoring import score
 
+    if output is not None:
+        refuse_overwriting(output, review, *rubric_file(rubric))
     loaded, rub, warnings = load_checked(review, rubric)
     for problem in warnings:
         typer.echo(problem.render(review), err=True)
@@ -112,6 +121,12 @@ def template(
     from esj_review.core.templates import csv_template, yaml_template
 
     rub = load_rubric(rubric)
+    guide = None  # the data dictionary beside a CSV sheet
+    if output is not None and format is TemplateFormat.csv:
+        guide = output.with_name(f"{output.stem}-dictionary.csv")
+    for written in (output, guide):
+        if written is not None:
+            refuse_overwriting(written, *rubric_file(rubric))
     if format is TemplateFormat.xlsx:
         if output is None:
             raise UsageError("an XLSX template needs --output FILE.xlsx")
@@ -120,8 +135,7 @@ def template(
         return
     if format is TemplateFormat.csv:
         write_out(csv_template(rub), output)
-        if output is not None:
-            guide = output.with_name(f"{output.stem}-dictionary.csv")
+        if guide is not None:
             atomic_write(guide, dictionary_csv(rub))
             typer.echo(f"wrote {guide} (the data dictionary)", err=True)
         return
@@ -141,6 +155,7 @@ def demo(
     from esj_review.report.render import render_report
 
     example = data_dir("examples") / "reduced-fare-transit.yaml"
+    refuse_overwriting(output, example)
     review, rub, _ = load_checked(example)
     typer.echo(f"Example review: {example.name}", err=True)
     print_scorecard(score(rub, review), rub, ledger=False, output=None)

@@ -64,6 +64,20 @@ class ValidationFailed(EsjError):
         super().__init__("\n".join(p.render(self.source) for p in problems))
 
 
+class OutputError(EsjError, OSError):
+    """An output cannot be written where asked: a folder, FIFO or device is in the way, the
+    folder is read-only or cannot be made, the disk is full, the name is too long. Exit 2, as
+    for an output that already exists: the command could not do what was asked, and that
+    says nothing about the input (exit 1, which `--fail-under` and CI read as a verdict).
+    Still an OSError, so that code catching what a failed write used to raise still works."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, target: str | Path, message: str) -> None:
+        self.target = str(target)
+        super().__init__(f"{target}: {message}")
+
+
 class RubricNotFound(EsjError):
     """A rubric reference names no shipped rubric and no file."""
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import math
 import os
+import re
+import stat
+import sys
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from esj_review.core.errors import InputFileError
+from esj_review.core.errors import InputFileError, OutputError
+
+if sys.platform != "win32":
+    import fcntl
 
 # A review with a 1 MB narrative is legitimate; a 50 MB file is not.
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -75,14 +86,50 @@ def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
         raise InputFileError(path, f"not UTF-8 text (byte {exc.start})") from None
 
 
+class _RefusedJson(ValueError):
+    """Well-formed JSON that we refuse to load (duplicate keys, NaN or infinite numbers)."""
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RefusedJson(f"duplicate key {key!r}")
+        found[key] = value
+    return found
+
+
+def _json_constant(name: str) -> Any:
+    raise _RefusedJson(f"{name} is not a number JSON allows; numbers must be finite")
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _RefusedJson(f"{text} is too large a number; numbers must be finite")
+    return value
+
+
 def parse_data(text: str, source: Path | str) -> Any:
-    """Parse YAML (or JSON, which is YAML's subset but parsed as JSON by suffix)."""
+    """Parse YAML (or JSON, which is YAML's subset but parsed as JSON by suffix). Duplicate
+    keys, YAML aliases and JSON's NaN and Infinity are refused, and so is a document with
+    nothing in it (blank, only comments, or null): the result is never None."""
     try:
-        if str(source).lower().endswith(".json"):
-            return json.loads(text)
-        return yaml.load(text, Loader=_StrictSafeLoader)
+        if not str(source).lower().endswith(".json"):
+            data = yaml.load(text, Loader=_StrictSafeLoader)
+        elif text.strip():
+            data = json.loads(
+                text,
+                object_pairs_hook=_json_object,
+                parse_constant=_json_constant,
+                parse_float=_json_float,
+            )
+        else:
+            data = None  # empty, said below (json.loads would say "Expecting value")
     except json.JSONDecodeError as exc:
         raise InputFileError(source, f"malformed JSON at line {exc.lineno}: {exc.msg}") from None
+    except _RefusedJson as exc:
+        raise InputFileError(source, str(exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -97,32 +144,183 @@ def parse_data(text: str, source: Path | str) -> Any:
         raise InputFileError(source, "nested too deeply to be a review or rubric") from None
     except (ValueError, TypeError) as exc:
         raise InputFileError(source, f"cannot read a value: {exc}") from None
+    if data is None:
+        more = " (nothing but comments or null)" if text.strip() else ""
+        raise InputFileError(source, f"the file is empty{more}")
+    return data
 
 
 def load_data(path: Path) -> Any:
-    """Read and parse a YAML or JSON file with all the safety limits."""
+    """Read and parse a YAML or JSON file with all the safety limits; never returns None
+    (an empty file is refused with "the file is empty")."""
     return parse_data(read_text(path), path)
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Write `content` to `path` so that the file is never seen half-written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+# A temporary file older than this, that no writer holds, was left by a killed run.
+STALE_TEMP_SECONDS = 60
+
+
+def atomic_write(path: Path, content: str | bytes | Iterable[str | bytes]) -> None:
+    """Write `content` to `path` so that the file is never seen half-written. `content` may
+    be pieces (an iterator of text or bytes), written as they come: a long summary never
+    needs to be in memory whole.
+
+    Only regular files are written. A symbolic link is written through, to the file it leads
+    to, as a shell's `>` does; a folder, FIFO, device or socket (at the path or at the end of
+    the link) is refused, never replaced. A replaced file keeps its permissions; a new one is
+    0644. The content goes to `.NAME.XXXXXXXX.tmp` beside the target, then is renamed over
+    it; any OS failure (read-only or unmakeable folder, full disk, name too long) removes
+    that temporary file and raises OutputError naming `path` and the reason. Temporary files
+    of the same target that a killed run left (no writer holds their lock, and they are over
+    STALE_TEMP_SECONDS old) are removed first.
+    """
+    shown = Path(path)
+    target = _regular_target(shown)
+    ensure_folder(target.parent, shown)
+    _remove_stale_temps(target)
+    pieces = [content] if isinstance(content, str | bytes) else content
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=_temp_prefix(target.name), suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise _write_failed(shown, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _try_lock(fd)  # held until the rename: while it is, the file is not stale
+            for piece in pieces:
+                handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+            try:
+                mode = os.stat(target).st_mode & 0o777
+            except FileNotFoundError:
+                mode = 0o644
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+    except OSError as exc:
+        _unlink_quietly(tmp)
+        raise _write_failed(shown, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _unlink_quietly(tmp)
         raise
+
+
+def ensure_folder(folder: Path, shown: Path | None = None) -> None:
+    """Create `folder` and its parents when missing; OutputError (naming `shown`, the file
+    about to be written, if given) when that cannot be done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if shown is None and os.path.lexists(folder) and not folder.is_dir():
+            raise OutputError(folder, "is a file, not a folder") from None
+        raise _write_failed(shown or folder, exc, folder) from None
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _regular_target(path: Path) -> Path:
+    """The file a write to `path` lands in (through symbolic links), if it is a regular file
+    or nothing yet; OutputError for anything else."""
+    target = path
+    try:
+        info = os.lstat(target)
+        if stat.S_ISLNK(info.st_mode):
+            target = Path(os.path.realpath(path))
+            info = os.lstat(target)
+    except FileNotFoundError:
+        return target  # nothing there yet (a dangling link: its target is created, as `>` does)
+    except OSError as exc:
+        raise _write_failed(path, exc, path.parent) from None
+    if stat.S_ISREG(info.st_mode):
+        return target
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(path, "is a folder, not a file")
+    if stat.S_ISLNK(info.st_mode):  # realpath stops where links go round in a circle
+        raise OutputError(path, "is a symbolic link that leads round in a loop")
+    kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+    raise OutputError(path, f"is not a regular file ({kind}); refusing to replace it")
+
+
+def _write_failed(path: Path, exc: OSError, folder: Path | None = None) -> OutputError:
+    """`path: cannot write: REASON`, with the reason in words."""
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        folder = folder or path.parent
+        for part in [*reversed(folder.parents), folder]:
+            if os.path.lexists(part) and not part.is_dir():
+                return OutputError(path, f"cannot write: {part} is a file, not a folder")
+    return OutputError(path, f"cannot write: {exc.strerror or exc}")
+
+
+def _temp_prefix(name: str) -> str:
+    """`.NAME.`, NAME cut to 200 bytes so that the temporary name fits wherever NAME does."""
+    raw = os.fsencode(name)
+    return f".{name}." if len(raw) <= 200 else f".{os.fsdecode(raw[:200])}."
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the advisory lock a writer holds on its temporary file; False if another holds
+    it. A file system without locks counts as unlocked (age alone then decides)."""
+    if sys.platform != "win32":
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+    return True
+
+
+# Per folder, the hidden `.tmp` names it held at this process's first write there: one
+# listing per folder and run, however many files a batch writes into it.
+_TEMP_NAMES: dict[str, list[str]] = {}
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove `.NAME.XXXXXXXX.tmp` files of `target` that a killed writer left behind."""
+    key = os.path.abspath(target.parent)
+    names = _TEMP_NAMES.get(key)
+    if names is None:
+        try:
+            listed = os.listdir(target.parent)
+        except OSError:
+            listed = []
+        names = _TEMP_NAMES[key] = [n for n in listed if n[:1] == "." and n[-4:] == ".tmp"]
+    if not names:
+        return
+    pattern = re.compile(re.escape(_temp_prefix(target.name)) + r"[a-z0-9_]{8}\.tmp")
+    for name in [n for n in names if pattern.fullmatch(n)]:
+        names.remove(name)
+        _remove_if_stale(target.parent / name)
+
+
+def _remove_if_stale(path: Path) -> None:
+    """Remove `path` if it is a regular file, over STALE_TEMP_SECONDS old, and unlocked."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return  # gone already, a link, or not ours to read
+    try:
+        info = os.fstat(fd)
+        old = time.time() - info.st_mtime > STALE_TEMP_SECONDS
+        unheld = stat.S_ISREG(info.st_mode) and old and _try_lock(fd)
+        if unheld and os.path.samestat(info, os.lstat(path)):  # still the file judged stale
+            os.unlink(path)
+    except OSError:
+        pass  # cleaning up is a courtesy; the write goes on
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def safe_filename(text: str, fallback: str = "review") -> str:
