@@ -133,6 +133,27 @@ class PromptSpec:
         return str(self.default)
 
 
+def brief(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its repr (control characters escaped), at most about
+    `limit` characters; a nested or long list or mapping by its kind, a huge number by its
+    size. Never recursive, so a value nested a thousand deep is quoted as quickly as `1`."""
+    if isinstance(value, dict | list | tuple):
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        inner = list(value.values()) if isinstance(value, dict) else list(value)
+        if len(inner) > 8 or any(isinstance(v, dict | list | tuple) for v in inner):
+            return kind
+        if isinstance(value, dict):
+            pairs = (f"{brief(k, 20)}: {brief(v, 20)}" for k, v in value.items())
+            return "{" + ", ".join(pairs) + "}"
+        return "[" + ", ".join(brief(v, 20) for v in inner) + "]"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return "a number too large to show"
+    if isinstance(value, str) and len(value) > limit:
+        text = repr(value[:limit])
+        return f"{text[:-1]}…{text[-1]}"
+    return repr(value)[: limit * 4]
+
+
 def cell_text(cell: Any) -> str:
     """A spreadsheet cell as text: whole floats without `.0`, dates as ISO, trimmed."""
     if cell is None:

@@ -20,6 +20,9 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]|$)")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = (1, 2958465)
+"""The day numbers a spreadsheet date can have: 1900-01-01 (Excel shows serial 1 so) to
+9999-12-31. Anything else in a date column (1e12, -5, NaN) is not a date."""
 
 
 def parse_date(text: str) -> str:
@@ -36,9 +39,16 @@ def parse_date(text: str) -> str:
     return text[:10] if _ISO_PREFIX.match(text) else text
 
 
-def excel_serial(days: int) -> str:
-    """An Excel serial day number as an ISO date."""
-    return (_EXCEL_EPOCH + dt.timedelta(days=days)).isoformat()
+def excel_serial(days: float) -> str:
+    """An Excel serial day number (a time of day after the point is dropped) as an ISO date;
+    ValueError for a number no spreadsheet date has."""
+    low, high = EXCEL_SERIALS
+    if not low <= days < high + 1:  # NaN compares False: refused too
+        raise ValueError(
+            f"is not a date: a spreadsheet date number runs from {low} (1900-01-01) "
+            f"to {high} (9999-12-31)"
+        )
+    return (_EXCEL_EPOCH + dt.timedelta(days=int(days))).isoformat()
 
 
 class DateQuestion(QuestionBase):
@@ -80,7 +90,7 @@ class DateKind(QuestionKind[DateQuestion]):
         if isinstance(cell, dt.date):
             return cell.isoformat()
         if isinstance(cell, int | float) and not isinstance(cell, bool):
-            return excel_serial(int(cell))
+            return excel_serial(cell)
         if isinstance(cell, str) and re.fullmatch(r"\d{5}", cell.strip()):
             return excel_serial(int(cell))
         return super().from_cell(rubric, q, cell, enabled)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from esj_review.core.errors import Problem
-from esj_review.core.qtypes.base import ChoiceSource, PromptSpec, QuestionKind, ScoreBase
+from esj_review.core.qtypes.base import ChoiceSource, PromptSpec, QuestionKind, ScoreBase, brief
 from esj_review.core.qtypes.select import (
     ChoiceQuestion,
     choice_ids,
@@ -49,7 +49,7 @@ class MultiselectKind(QuestionKind[MultiselectQuestion]):
             return f"expected a list of choices from: {shown}"
         bad = [v for v in value if v not in ids]
         if bad:
-            return f"{bad[0]!r} is not a choice; expected some of: {shown}"
+            return f"{brief(bad[0])} is not a choice; expected some of: {shown}"
         if len(set(value)) != len(value):
             return "lists a choice twice"
         if value and len(value) < q.min_selected:

@@ -20,6 +20,12 @@ from esj_review.core.qtypes.base import (
 
 NUMBER_HELP = "is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
 MAX_DIGITS = 18  # whole-number digits: past this a float loses whole units
+MAX_MAGNITUDE = 10**15
+"""The largest number (either side of zero) any number answer may hold, whatever the rubric's
+`min` and `max`: a thousand trillion is far above any county budget, and below 2**53, so every
+whole number up to it is exact as a float and prints with all its digits. Checked before any
+arithmetic, so a huge integer (`1` and 400 zeros) is a problem, never an OverflowError."""
+BOUND_MESSAGE = f"must be between {-MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}"
 _NUMBER = re.compile(
     r"^(?P<open>\()?(?P<minus1>-)?(?P<dollar>\$)?(?P<minus2>-)?"
     r"(?P<digits>\d[\d,]*(?:\.\d+)?|\.\d+)(?P<close>\))?$"
@@ -79,14 +85,18 @@ class NumberKind(QuestionKind[NumberQuestion]):
     ) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "expected a number"
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return "expected a finite number"
-        if q.integer and not float(value).is_integer():
-            return "expected a whole number"
+        # Comparisons only until the value is known to be small: Python compares a huge int
+        # with a float exactly, while float(value) or math.isfinite(value) would overflow.
         if q.min is not None and value < q.min:
             return f"must be at least {q.min:g}"
         if q.max is not None and value > q.max:
             return f"must be at most {q.max:g}"
+        if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            return BOUND_MESSAGE
+        if q.integer and not float(value).is_integer():
+            return "expected a whole number"
         return None
 
     def parse_text(
@@ -97,8 +107,10 @@ class NumberKind(QuestionKind[NumberQuestion]):
     def from_cell(
         self, rubric: ChoiceSource, q: NumberQuestion, cell: Any, enabled: frozenset[str]
     ) -> Any:
-        if isinstance(cell, int | float) and not isinstance(cell, bool):
-            return int(cell) if math.isfinite(cell) and float(cell).is_integer() else cell
+        if isinstance(cell, int) and not isinstance(cell, bool):
+            return cell  # however large: the check names it, with no arithmetic on it here
+        if isinstance(cell, float):
+            return int(cell) if cell.is_integer() else cell  # inf and nan are not integers
         return super().from_cell(rubric, q, cell, enabled)
 
     def display(
@@ -145,6 +157,12 @@ class NumberKind(QuestionKind[NumberQuestion]):
 
     def lint(self, q: NumberQuestion, path: str) -> list[Problem]:
         out = answered_lint(self.name, q, path)
+        for name, bound in (("min", q.min), ("max", q.max)):
+            if bound is not None and not math.isfinite(bound):
+                out.append(Problem(f"{path}.{name}", "must be a finite number"))
+            elif bound is not None and abs(bound) > MAX_MAGNITUDE:
+                beyond = f"is beyond any answer: answers are at most {MAX_MAGNITUDE:,} either way"
+                out.append(Problem(f"{path}.{name}", beyond, "warning"))
         if q.min is not None and q.max is not None and q.min > q.max:
             out.append(Problem(path, "min is larger than max"))
         return out

@@ -15,6 +15,7 @@ from esj_review.core.qtypes.base import (
     PromptSpec,
     QuestionBase,
     QuestionKind,
+    brief,
 )
 
 TaxonomyName = Literal["determinants", "goal_areas", "strategies", "policy_areas", "populations"]
@@ -87,7 +88,7 @@ class SelectKind(QuestionKind[ChoiceQuestion]):
     ) -> str | None:
         ids = choice_ids(rubric, q, enabled)
         if value not in ids:
-            return f"{value!r} is not a choice; expected one of: {', '.join(ids)}"
+            return f"{brief(value)} is not a choice; expected one of: {', '.join(ids)}"
         return None
 
     def parse_text(
