@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,19 @@ from esj_review.core.answers import Slot
 from esj_review.core.conditions import MISSING, describe
 from esj_review.core.errors import InputFileError, Problem, RubricNotFound, ValidationFailed
 from esj_review.core.qtypes import kind_of
+from esj_review.core.qtypes.base import brief
+from esj_review.core.qtypes.number import BOUND_MESSAGE, MAX_MAGNITUDE
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review, load_review, parse_review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.rubrics import load_rubric, shipped_rubrics
+from esj_review.core.text import one_line
+
+
+def key_text(key: object) -> str:
+    """A key from the input as a field path shows it: short, hidden characters made visible
+    (a key can hold a terminal escape, or be 10,000 characters long)."""
+    return one_line(key, 60)
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,7 @@ def rubric_for(review: Review, source: Path | str, override: str | None = None) 
             known = ", ".join(shipped_rubrics()) or "none"
             raise InputFileError(
                 source,
-                f"no rubric named {review.rubric.id!r} (shipped rubrics: {known}; "
+                f"no rubric named {brief(review.rubric.id)} (shipped rubrics: {known}; "
                 "use --rubric FILE for another rubric)",
                 "rubric.id",
             )
@@ -96,12 +106,12 @@ def rubric_for(review: Review, source: Path | str, override: str | None = None) 
         raise InputFileError(source, exc.message, "rubric.id") from None
     if rubric.id != review.rubric.id:
         raise InputFileError(
-            source, f"written for rubric {review.rubric.id!r}, not {rubric.id!r}", "rubric.id"
+            source, f"written for rubric {brief(review.rubric.id)}, not {rubric.id!r}", "rubric.id"
         )
     if rubric.version != review.rubric.version:
         raise InputFileError(
             source,
-            f"written for {rubric.id} version {review.rubric.version}; "
+            f"written for {rubric.id} version {one_line(review.rubric.version, 40)}; "
             f"this rubric file has version {rubric.version}",
             "rubric.version",
         )
@@ -121,11 +131,15 @@ def check_review(rubric: Rubric, review: Review, slots: list[Slot] | None = None
     optional = {i.id for i in rubric.optional_items()}
     for item in review.rubric.enable:
         if item not in optional:
-            problems.append(Problem("rubric.enable", f"{item!r} is not an optional rubric item"))
+            problems.append(
+                Problem("rubric.enable", f"{brief(item)} is not an optional rubric item")
+            )
     kinds = [c.id for c in rubric.proposal_kinds]
     if review.proposal.kind is not None and review.proposal.kind not in kinds:
         problems.append(
-            Problem("proposal.kind", f"{review.proposal.kind!r} is not one of: {', '.join(kinds)}")
+            Problem(
+                "proposal.kind", f"{brief(review.proposal.kind)} is not one of: {', '.join(kinds)}"
+            )
         )
     known = {q.id for _, q in rubric.iter_questions()}
     unknown = [qid for qid in review.answers if qid not in known]
@@ -134,22 +148,41 @@ def check_review(rubric: Rubric, review: Review, slots: list[Slot] | None = None
             Problem(
                 "answers",
                 f"{len(unknown)} of {len(review.answers)} answers are not questions of rubric "
-                f"{rubric.id} {rubric.version} (first: {unknown[0]!r}); "
+                f"{rubric.id} {rubric.version} (first: {brief(unknown[0])}); "
                 "was this review written for another rubric?",
             )
         )
     else:
         problems += [
-            Problem(f"answers.{q}", "unknown question id for this rubric") for q in unknown
+            Problem(f"answers.{key_text(q)}", "unknown question id for this rubric")
+            for q in unknown
         ]
+    items = _item_choices(rubric, review)
     for slot in review.slots(rubric) if slots is None else slots:
-        problems.extend(_check_slot(rubric, review, slot))
+        problems.extend(_check_slot(rubric, review, slot, items))
+    problems.extend(_check_aside(rubric, review))
     return sorted(problems, key=lambda p: p.severity != "error")
 
 
-def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
+def _item_choices(rubric: Rubric, review: Review) -> dict[str, set[str]]:
+    """The item ids each repeat question accepts: the choices of the question it repeats over."""
+    found = {}
+    for _, q in rubric.iter_questions():
+        if isinstance(q, RepeatQuestion):
+            over = rubric.question(q.over)
+            found[q.id] = (
+                {c.id for c in rubric.choices_for(over, review.enabled)} if over else set()
+            )
+    return found
+
+
+def _check_slot(
+    rubric: Rubric, review: Review, slot: Slot, items: dict[str, set[str]]
+) -> list[Problem]:
     if slot.value is MISSING:
         return []
+    if slot.parent is not None and slot.item not in items.get(slot.parent.id, ()):
+        return []  # an answer in an item that is no choice: the item's one problem says so
     path = f"answers.{slot.path}"
     out = []
     message = check_value(rubric, slot.question, slot.value, review.enabled)
@@ -158,16 +191,17 @@ def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
     rep = slot.question
     if isinstance(rep, RepeatQuestion) and isinstance(slot.value, dict):
         subs = {s.id for s in rep.questions}
-        over = rubric.question(rep.over)
-        valid = {c.id for c in rubric.choices_for(over, review.enabled)} if over else set()
+        valid = items[rep.id]
         for key, item in slot.value.items():
-            if key not in valid:
-                out.append(Problem(f"{path}.{key}", f"is not a choice of {rep.over!r}"))
-            elif not isinstance(item, dict):
-                out.append(Problem(f"{path}.{key}", "expected a mapping of question id to answer"))
+            where = f"{path}.{key_text(key)}"
+            if key not in valid:  # one problem, whatever the unknown item holds
+                out.append(Problem(where, f"is not a choice of {rep.over!r}"))
+                continue
+            if not isinstance(item, dict):
+                out.append(Problem(where, "expected a mapping of question id to answer"))
                 continue
             out.extend(
-                Problem(f"{path}.{key}.{sub}", "unknown question id for this rubric")
+                Problem(f"{where}.{key_text(sub)}", "unknown question id for this rubric")
                 for sub in item
                 if sub not in subs
             )
@@ -177,6 +211,46 @@ def _check_slot(rubric: Rubric, review: Review, slot: Slot) -> list[Problem]:
             Problem(path, f"is answered but hidden ({why}), so it does not score", "warning")
         )
     return out
+
+
+ASIDE_ANSWER = "expected an answer (text, a number, yes or no, or a list)"
+
+
+def _check_aside(rubric: Rubric, review: Review) -> list[Problem]:
+    """Answers kept aside must look like answers: `question: answer`, or for a repeat
+    `repeat: {item: {question: answer}}`. They never score, but they are kept, saved and
+    attached to the report, so they are held to the same limits as answers."""
+    repeats = {q.id for _, q in rubric.iter_questions() if isinstance(q, RepeatQuestion)}
+    out: list[Problem] = []
+    for qid, value in review.set_aside.items():
+        path = f"set_aside.{key_text(qid)}"
+        if qid in repeats and isinstance(value, dict):
+            for item, answers in value.items():
+                where = f"{path}.{key_text(item)}"
+                if not isinstance(answers, dict):
+                    out.append(Problem(where, "expected a mapping of question id to answer"))
+                    continue
+                for sub, answer in answers.items():
+                    message = _aside_answer(answer)
+                    if message:
+                        out.append(Problem(f"{where}.{key_text(sub)}", message))
+            continue
+        message = _aside_answer(value)
+        if message:
+            out.append(Problem(path, message))
+    return out
+
+
+def _aside_answer(value: Any) -> str | None:
+    """Why a value kept aside is not an answer of any type, or None."""
+    for part in value if isinstance(value, list) else [value]:
+        if isinstance(part, dict | list):
+            return ASIDE_ANSWER
+        if isinstance(part, float) and not math.isfinite(part):
+            return "expected a finite number"
+        if isinstance(part, int | float) and not -MAX_MAGNITUDE <= part <= MAX_MAGNITUDE:
+            return BOUND_MESSAGE
+    return None
 
 
 def hidden_reason(slot: Slot) -> str:

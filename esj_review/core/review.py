@@ -17,12 +17,15 @@ from esj_review.core.answers import Slot, walk
 from esj_review.core.conditions import MISSING
 from esj_review.core.errors import (
     InputFileError,
+    Problem,
     ValidationFailed,
     problems_from_pydantic,
 )
 from esj_review.core.files import atomic_write, load_data
+from esj_review.core.qtypes.base import brief
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Rubric
+from esj_review.core.text import one_line
 
 REVIEW_FORMAT: Literal["esj-review/1"] = "esj-review/1"
 """The review file format this version reads and writes."""
@@ -35,8 +38,8 @@ class _Model(BaseModel):
 class RubricRef(_Model):
     """Which rubric (and version) a review was written for, and its optional items."""
 
-    id: str
-    version: str
+    id: str = Field(max_length=100)
+    version: str = Field(max_length=100)
     enable: list[str] = []
 
 
@@ -94,8 +97,24 @@ class Review(_Model):
 MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
+def _kind_word(value: Any) -> str:
+    """What a value that is not text is, in words."""
+    words: tuple[tuple[Any, str], ...] = (
+        (dict, "a mapping"),
+        (list, "a list"),
+        (bool, "true or false"),
+        (int | float, "a number"),
+    )
+    return next((word for kind, word in words if isinstance(value, kind)), brief(value))
+
+
 def migrate(data: dict[str, Any], source: Path | str) -> dict[str, Any]:
     """Bring an older review document up to the current format."""
+    fmt = data.get("format")
+    if fmt is not None and not isinstance(fmt, str):
+        raise InputFileError(
+            source, f"format must be the text {REVIEW_FORMAT}, not {_kind_word(fmt)}", "format"
+        )
     seen = set()
     while data.get("format") in MIGRATIONS and data["format"] not in seen:
         seen.add(data["format"])
@@ -103,12 +122,38 @@ def migrate(data: dict[str, Any], source: Path | str) -> dict[str, Any]:
     fmt = data.get("format")
     if fmt != REVIEW_FORMAT:
         raise InputFileError(
-            source, f"format {fmt!r} is not supported; this tool reads {REVIEW_FORMAT}", "format"
+            source,
+            f"format {brief(fmt)} is not supported; this tool reads {REVIEW_FORMAT}",
+            "format",
         )
     return data
 
 
 # --- loading -----------------------------------------------------------------------------
+
+MAX_NESTING = 3
+"""Lists and mappings one answer may nest: a repeat's answer is a mapping of items, each a
+mapping of answers, one of which may be a list. Deeper data is no answer of any type; it is
+refused before anything walks it (a YAML or JSON file can nest a few hundred levels)."""
+
+
+def _too_deep(tree: dict[str, Any], prefix: str) -> Problem | None:
+    """The first answer in `tree` that nests deeper than MAX_NESTING (walked without recursion)."""
+    for key, value in tree.items():
+        stack: list[tuple[Any, int]] = [(value, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if not isinstance(node, dict | list):
+                continue
+            if depth == MAX_NESTING:
+                return Problem(
+                    f"{prefix}.{one_line(key, 60)}",
+                    f"nested too deeply: at most {MAX_NESTING} levels of lists and mappings",
+                )
+            stack.extend(
+                (v, depth + 1) for v in (node.values() if isinstance(node, dict) else node)
+            )
+    return None
 
 
 def _normalise(value: Any) -> Any:
@@ -133,6 +178,9 @@ def parse_review(data: Any, source: Path | str) -> Review:
         if key in data and data[key] is None:  # `answers:` with every line commented out
             data[key] = {}
         if isinstance(data.get(key), dict):
+            deep = _too_deep(data[key], key)
+            if deep is not None:
+                raise ValidationFailed(source, [deep])
             data[key] = _normalise(data[key])
     try:
         return Review.model_validate(data)
