@@ -66,12 +66,32 @@ def walk(
         for q in section.questions:
             value = answers.get(q.id, MISSING)
             visible = section_shown and evaluate(q.when, top)
-            slots.append(Slot(q.id, section, q, value, visible))
+            slot = Slot(q.id, section, q, value, visible)
+            slots.append(slot)
+            if not isinstance(q, RepeatQuestion):
+                if visible:
+                    shown[q.id] = value
+                continue
+            items = _repeat_slots(rubric, section, q, value, visible, top, enabled)
+            slots.extend(items)
             if visible:
-                shown[q.id] = value
-            if isinstance(q, RepeatQuestion):
-                slots.extend(_repeat_slots(rubric, section, q, value, visible, top, enabled))
+                shown.update(shown_answers([slot, *items]))
     return slots
+
+
+def shown_answers(slots: list[Slot]) -> dict[str, Any]:
+    """The shown top-level answers, as conditions see them. A repeat's answer is its shown
+    items with their shown answers, never the mapping as written: an item not chosen (or not a
+    choice at all) is hidden, and a hidden answer must never switch a question on."""
+    values: dict[str, Any] = {}
+    for s in slots:
+        if not s.visible:
+            continue
+        if s.parent is None:
+            values[s.path] = {} if isinstance(s.question, RepeatQuestion) else s.value
+        elif s.item is not None and s.answered:
+            values.setdefault(s.parent.id, {}).setdefault(s.item, {})[s.question.id] = s.value
+    return values
 
 
 def _repeat_slots(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from esj_review.core.answers import Slot, item_answers, proposal_values
+from esj_review.core.answers import Slot, item_answers, proposal_values, shown_answers
 from esj_review.core.conditions import MISSING, evaluate, is_answered
 from esj_review.core.impact import ImpactResult, adjusted_answers, measure
 from esj_review.core.qtypes import kind_of
@@ -67,7 +67,7 @@ def score(rubric: Rubric, review: Review, slots: list[Slot] | None = None) -> Sc
     if placeholders:  # ... but never stands for an answer in a flag, adjustment or impact
         slots = [replace(s, value=MISSING) if s.path in placeholders else s for s in slots]
     top = proposal_values(review.proposal.model_dump())
-    top.update((s.path, s.value) for s in slots if s.visible and s.parent is None)
+    top.update(shown_answers(slots))
     changed, adjustments = adjusted_answers(rubric, lambda qid: top.get(qid, MISSING))
     if changed:
         top.update(changed)
