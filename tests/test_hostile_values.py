@@ -218,7 +218,7 @@ def test_a_batch_sheet_with_hostile_number_cells_goes_on(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "item",
-    [1, [1, 2], "a long string" * 100, None, {"x": 1}, {"direction": "benefit", "evidence": [1]}],
+    [1, [1, 2], "a long string" * 100, None, {"x": 1}, {"direction": "benefit"}],
 )
 def test_an_unknown_repeat_item_is_one_problem_whatever_it_holds(item: Any) -> None:
     data = transit()
@@ -276,6 +276,12 @@ def test_long_keys_and_control_characters_are_shown_short_and_harmless() -> None
         "is not a choice of 'determinants_touched'"
     )
     assert not any("\x1b" in line or "\x07" in line for line in found)
+    warnings = [p.render() for p in check_input(data, "r.yaml").warnings]
+    assert warnings == [
+        "answers.determinant_impacts.[U+001B]]0;title[U+0007].direction: warning: is answered "
+        "but hidden ('\\x1b]0;title\\x07' is not chosen in 'determinants_touched'), "
+        "so it does not score"
+    ]
 
 
 def test_an_empty_repeat_is_unanswered_and_renders() -> None:

@@ -181,9 +181,9 @@ def _check_slot(
 ) -> list[Problem]:
     if slot.value is MISSING:
         return []
-    if slot.parent is not None and slot.item not in items.get(slot.parent.id, ()):
-        return []  # an answer in an item that is no choice: the item's one problem says so
     path = f"answers.{slot.path}"
+    if slot.parent is not None and slot.item is not None:  # the item id is the input's
+        path = f"answers.{slot.parent.id}.{key_text(slot.item)}.{slot.question.id}"
     out = []
     message = check_value(rubric, slot.question, slot.value, review.enabled)
     if message:
@@ -256,6 +256,6 @@ def _aside_answer(value: Any) -> str | None:
 def hidden_reason(slot: Slot) -> str:
     """Why a question is not shown for this review, in words."""
     if slot.parent is not None and slot.question.when is None:
-        return f"{slot.item!r} is not chosen in {slot.parent.over!r}"
+        return f"{brief(slot.item)} is not chosen in {slot.parent.over!r}"
     cond = slot.question.when or slot.section.when
     return f"shown only when {describe(cond)}" if cond else "its section is not shown"
