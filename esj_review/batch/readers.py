@@ -46,6 +46,7 @@ MAX_XLSX_ROWS = 1_048_576
 MAX_CELL_CHARS = 131_072
 MAX_LINE_CHARS = 8 * 1024 * 1024
 _CHUNK = 1024 * 1024
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how Excel stores .xls and encrypted .xlsx
 
 NO_HEADER = "the sheet is empty: no header row"
 NO_PROPOSALS = "the sheet has a header but no proposals"
@@ -79,7 +80,6 @@ def _open_regular(path: Path, limit: int) -> IO[bytes]:
         raise InputFileError(path, "is a folder, not a sheet") from None
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
-    handle = os.fdopen(fd, "rb")
     info = os.fstat(fd)
     refusal = None
     if stat.S_ISDIR(info.st_mode):
@@ -89,9 +89,9 @@ def _open_regular(path: Path, limit: int) -> IO[bytes]:
     elif info.st_size > limit:
         refusal = f"file is {info.st_size / 2**20:.1f} MB; the limit for a sheet is {_mb(limit)}"
     if refusal:
-        handle.close()
+        os.close(fd)
         raise InputFileError(path, refusal)
-    return handle
+    return os.fdopen(fd, "rb")
 
 
 def _table(
@@ -171,6 +171,11 @@ class _CsvRecords:
 def _check_zip(path: Path, handle: IO[bytes]) -> None:
     """Refuse a workbook whose parts are too many or inflate past MAX_SHEET_BYTES, counting
     the bytes as they inflate rather than trusting the sizes the zip declares."""
+    if handle.read(len(_OLE2)) == _OLE2:
+        raise InputFileError(
+            path, "a password-protected workbook or an old .xls file; save it as .xlsx, no password"
+        )
+    handle.seek(0)
     try:
         with zipfile.ZipFile(handle) as archive:
             parts = [info for info in archive.infolist() if not info.is_dir()]
@@ -197,8 +202,11 @@ def _reason(exc: BaseException) -> str:
     """An exception from a parser, as a short line; never the raw text of a hostile file."""
     from defusedxml import DefusedXmlException
 
-    if isinstance(exc, DefusedXmlException):
-        return "XML entities and DTDs are not allowed in a workbook"
+    cause: BaseException | None = exc
+    for _ in range(8):  # openpyxl wraps what the XML parser raised
+        if isinstance(cause, DefusedXmlException):
+            return "XML entities and DTDs are not allowed in a workbook"
+        cause = cause and (cause.__cause__ or cause.__context__)
     if isinstance(exc, zipfile.BadZipFile):
         return f"damaged or not a zip file ({one_line(exc, 80)})"
     return one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, 120)
@@ -209,7 +217,9 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
 
     if not openpyxl_xml.DEFUSEDXML:
         raise InputFileError(
-            path, "XLSX is not read without defusedxml (installed and not disabled)"
+            path,
+            "XLSX is not read without defusedxml: install it; OPENPYXL_DEFUSEDXML=False"
+            " turns it off",
         )
     with _open_regular(path, MAX_XLSX_BYTES) as handle:
         _check_zip(path, handle)
