@@ -172,7 +172,8 @@ def atomic_write(path: Path, content: str | bytes | Iterable[str | bytes]) -> No
     it; any OS failure (read-only or unmakeable folder, full disk, name too long) removes
     that temporary file and raises OutputError naming `path` and the reason. Temporary files
     of the same target that a killed run left (no writer holds their lock, and they are over
-    STALE_TEMP_SECONDS old) are removed first.
+    STALE_TEMP_SECONDS old) are removed first; a process lists each folder once, so those
+    are the ones there when it first writes into the folder.
     """
     shown = Path(path)
     target = _regular_target(shown)
