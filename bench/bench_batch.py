@@ -44,10 +44,12 @@ def peak_rss_mb(sheet: Path, out: Path, *args: str) -> float:
     """Peak resident memory of the batch's parent process, in MB (workers not counted)."""
     extra = "".join(f", {a!r}" for a in (args or ("-f", "json", "-j", "1")))
     code = (
-        "import resource, sys; from esj_review.cli import main; "
+        "import sys; from esj_review.cli import main; "
         f"sys.argv = ['esj-review', 'batch', {str(sheet)!r}, '--out', {str(out)!r}{extra}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        # VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would count the bench's own
+        # peak (it has just written a 48 MB sheet) in the child's
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     out_text = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     return int(out_text.strip().splitlines()[-1]) / 1024

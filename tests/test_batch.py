@@ -281,7 +281,7 @@ class _CtrlCAfter:
     def __init__(self, n: int) -> None:
         self.n = n
 
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
         pass
 
     def done(self, outcome: Outcome) -> None:
