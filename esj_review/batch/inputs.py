@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,10 +146,11 @@ class Namer:
     """Output names from proposal ids: safe on every system (`core.names`), unique (also on
     case-insensitive file systems), never one of the batch's own files.
 
-    The same id twice is a duplicate: the later ones get `-2`, `-3` and a warning. Two
-    different ids whose file names coincide (`A-1` and `a-1`, or an id `summary`) keep their
-    order-independent tag instead (`a-1-5c2e7f`), so a re-run with the inputs in another order
-    names them the same; the warning says so, and summary.csv lists every output's name."""
+    The same id twice (also one typed with a composed `Å`, one with a decomposed one) is a
+    duplicate: the later ones get `-2`, `-3` and a warning. When two different ids give one file
+    name (`A-1` and `a-1`, or an id `summary`), the later one gets a tag made from its id
+    (`a-1-2f8fe6`): the same id always gets the same tag. The warning says so, and summary.csv
+    lists every output's name."""
 
     def __init__(self, taken: Iterable[str] = ()) -> None:
         self.used: dict[str, str] = {same_name_key(t): "" for t in (*RESERVED, *taken)}
@@ -157,8 +159,9 @@ class Namer:
         """The name to use; a warning in `problems` when it is not the id's own."""
         base = file_stem(proposal_id, fallback) if proposal_id else fallback
         candidate = base
+        spelled = unicodedata.normalize("NFC", proposal_id)  # Å is one id however typed
         if same_name_key(candidate) in self.used:
-            if self.used[same_name_key(candidate)] == proposal_id and proposal_id:
+            if self.used[same_name_key(candidate)] == spelled and proposal_id:
                 candidate, n = f"{base}-2", 3
                 while same_name_key(candidate) in self.used:
                     candidate, n = f"{base}-{n}", n + 1
@@ -171,7 +174,7 @@ class Namer:
                 why = "another file has this name"
             message = f"{why}; written as {candidate}"
             problems.append(problem(source, proposal_id, "proposal.id", message, "warning"))
-        self.used[same_name_key(candidate)] = proposal_id
+        self.used[same_name_key(candidate)] = spelled
         return candidate
 
 

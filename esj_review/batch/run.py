@@ -137,22 +137,33 @@ def _run_parallel(
     pending: dict[Future[list[Outcome]], list[Job]] = {}
     pool = _pool(workers)
 
-    def drain(finished: set[Future[list[Outcome]]]) -> None:
+    def recover(chunk: list[Job]) -> None:
+        """A worker died: every chunk in flight is a suspect; redo them one job at a time."""
         nonlocal pool
+        suspects = list(chunk)
+        for other in list(pending):
+            suspects += pending.pop(other)
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = _isolate(suspects, _pool(workers), workers, settings, collect)
+
+    def submit(chunk: list[Job]) -> None:
+        try:
+            pending[pool.submit(process_chunk, chunk, settings)] = chunk
+        except BrokenProcessPool:  # broken before we heard of it
+            recover(chunk)
+
+    def drain(finished: set[Future[list[Outcome]]]) -> None:
         for future in finished:
-            chunk = pending.pop(future)
-            if future.cancelled():
-                continue
+            chunk = pending.pop(future, None)
+            if chunk is None or future.cancelled():
+                continue  # cancelled after Ctrl-C, or redone by `recover`
             try:
                 outcomes = future.result()
-            except BaseException as exc:  # the worker died or could not send its result back
+            except BrokenProcessPool:
+                recover(chunk)
+                continue
+            except Exception as exc:  # the result could not come back (pickling, say)
                 outcomes = [_lost(job, exc, settings.debug) for job in chunk]
-                if isinstance(exc, BrokenProcessPool):
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    for other, jobs_left in list(pending.items()):  # they died with the pool
-                        pending.pop(other)
-                        outcomes += [_lost(job, exc, settings.debug) for job in jobs_left]
-                    pool = _pool(workers)
             for outcome in outcomes:
                 collect(outcome)
 
@@ -160,7 +171,7 @@ def _run_parallel(
         for chunk in itertools.chain(first, chunks):
             if stop.requested:
                 break
-            pending[pool.submit(process_chunk, chunk, settings)] = chunk
+            submit(chunk)
             while len(pending) >= 2 * workers and not stop.requested:  # a few chunks in flight
                 drain(wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)[0])
         if stop.requested:
@@ -176,6 +187,29 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers, initializer=start_worker, initargs=(os.getpid(),)
     )
+
+
+def _isolate(
+    suspects: list[Job],
+    pool: ProcessPoolExecutor,
+    workers: int,
+    settings: Settings,
+    collect: Callable[[Outcome], None],
+) -> ProcessPoolExecutor:
+    """After a worker died: redo the jobs that were in flight one at a time, so that only the
+    one that kills its worker again is lost (as an error row); returns the pool to go on with."""
+    for job in suspects:
+        try:
+            outcomes = pool.submit(process_chunk, [job], settings).result()
+        except BrokenProcessPool as exc:
+            outcomes = [_lost(job, exc, settings.debug)]
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = _pool(workers)
+        except Exception as exc:
+            outcomes = [_lost(job, exc, settings.debug)]
+        for outcome in outcomes:
+            collect(outcome)
+    return pool
 
 
 def _lost(job: Job, exc: BaseException, debug: bool) -> Outcome:

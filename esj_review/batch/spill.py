@@ -32,7 +32,8 @@ class Spill(Sequence[dict[str, Any]]):
 
     def append(self, item: dict[str, Any]) -> None:
         """Add one item at the end."""
-        line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        line = json.dumps(item, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        line += b"\n"
         handle = self._handle()
         handle.seek(self._end)
         handle.write(line)
