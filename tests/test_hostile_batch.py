@@ -545,3 +545,12 @@ def test_the_sheet_template_has_the_optional_items_column(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     header = (tmp_path / "t.csv").read_text().splitlines()[0].split(",")
     assert header == columns
+
+
+def test_score_shows_a_titles_terminal_escapes_instead_of_running_them(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.yaml", review("P-\x1b[2J", title="\x1b]0;owned\x07Title\u202e"))
+    result = RUNNER.invoke(app, ["score", str(path)])
+    assert result.exit_code == 0, result.output
+    assert not any(ch in result.output for ch in "\x1b\x07\u202e")
+    assert "[U+001B]]0;owned[U+0007]Title[U+202E]" in result.output
+    assert "P-[U+001B][2J" in result.output

@@ -1,7 +1,7 @@
 """Rich renderings for the terminal: the scorecard, the ledger, rubric summaries.
 
 User text is always passed as `Text` (never markup), so brackets in a proposal title are shown
-as typed.
+as typed, and through `core.text.neutral`, so a terminal escape in a title is shown, never run.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from esj_review.core.answers import plain_answer
 from esj_review.core.lint import LintReport
 from esj_review.core.rubric import TAXONOMIES, Rubric
 from esj_review.core.scoring import Scorecard
+from esj_review.core.text import neutral
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -21,8 +22,8 @@ SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> RenderableType:
     """The scorecard as a terminal screen: headline, components, flags, gaps."""
     head = Text()
-    head.append(card.proposal.title + "\n", style="bold")
-    head.append(f"{card.proposal.id} · {rubric.title} {rubric.version} ", style="dim")
+    head.append(neutral(card.proposal.title) + "\n", style="bold")
+    head.append(neutral(f"{card.proposal.id} · {rubric.title} {rubric.version} "), style="dim")
     head.append(f"(rubric hash {card.rubric.hash[:12]})\n\n", style="dim")
     if card.score is None:
         head.append("Incomplete: ", style="bold yellow")
@@ -67,7 +68,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
     if card.flags:
         flags = _listing("Flags")
         for flag in card.flags:
-            message = Text(flag.message)
+            message = Text(neutral(flag.message))
             if flag.cap:
                 message.append(f" Band at most: {rubric.band(flag.cap).label}.", style="dim")
             flags.add_row(
@@ -77,12 +78,15 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
     if card.gaps:
         gaps = _listing("Gaps (required, not answered)")
         for gap in card.gaps:
-            gaps.add_row(Text(gap.question, style="yellow", overflow="fold"), Text(gap.prompt))
+            gaps.add_row(
+                Text(neutral(gap.question), style="yellow", overflow="fold"),
+                Text(neutral(gap.prompt)),
+            )
         parts.append(gaps)
     if card.hidden_answers:
         hidden = _listing("Answers kept but not scored (hidden by a condition)")
         for path in card.hidden_answers:
-            hidden.add_row(Text(path), Text(""))
+            hidden.add_row(Text(neutral(path)), Text(""))
         parts.append(hidden)
     if ledger:
         parts.append(ledger_view(card))
@@ -124,8 +128,8 @@ def ledger_view(card: Scorecard) -> Table:
         if len(shown) > 40:
             shown = shown[:39] + "…"
         table.add_row(
-            Text(entry.question),
-            Text(shown),
+            Text(neutral(entry.question)),
+            Text(neutral(shown)),
             f"{entry.points:g}/{entry.max:g}",
             f"{entry.contribution:.2f}",
             Text(entry.rule),
