@@ -20,6 +20,7 @@ from esj_review.core.review import Review, load_review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scoring import score
 from esj_review.report.context import build_context
+from esj_review.report.documents import STYLE_SHEETS
 from esj_review.report.extract import extract_review
 from esj_review.report.fetcher import ASSETS, make_fetcher
 from esj_review.report.pdf import RenderError, render_pdf
@@ -153,7 +154,8 @@ def test_html_has_no_element_or_attribute_from_user_text(server: str, kc: Rubric
     assert not tags & {"img", "a", "link", "script", "iframe", "object", "embed", "base"}
     styles = list(root.iter(f"{NS}style"))
     assert len(styles) == 1
-    assert (styles[0].text or "").strip() == (ASSETS / "report.css").read_text().strip()
+    joined = "\n".join((ASSETS / name).read_text() for name in STYLE_SHEETS)
+    assert (styles[0].text or "").strip() == joined.strip()
     url_bearing = {"src", "href", "data", "action", "poster", "srcset", "xlink:href", "style"}
     for el in root.iter():
         for name, value in el.attrib.items():

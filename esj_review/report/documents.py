@@ -20,6 +20,8 @@ from esj_review.report.fetcher import ASSETS
 from esj_review.report.text import visible
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STYLE_SHEETS = ("page.css", "report.css", "scripts.css", "statement.css")
+"""The report's styles, joined in this order (later rules win)."""
 
 
 @cache
@@ -58,7 +60,7 @@ def stream_page(template: str, **context: object) -> Iterator[str]:
 
 @cache
 def _css() -> str:
-    return (ASSETS / "report.css").read_text(encoding="utf-8")
+    return "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in STYLE_SHEETS)
 
 
 _MD_SPECIAL = str.maketrans(
