@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from esj_review._version import __version__
 from esj_review.core.answers import Slot, walk
@@ -52,13 +52,29 @@ class Proposal(_Model):
     department: str | None = Field(default=None, max_length=200)
 
 
+class Reviewer(_Model):
+    """Who prepared the review and how to reach them (printed on the statement)."""
+
+    name: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=200)
+
+
 class Meta(_Model):
     """Bookkeeping: never scored."""
 
     created: dt.datetime | None = None
     updated: dt.datetime | None = None
-    reviewer: str | None = None
+    reviewer: Reviewer | None = None
+    lang: dict[str, str] = {}
+    """An answer's language (`answers.summary: vi`), when the report's guess would be wrong."""
     tool_version: str | None = None
+
+    @field_validator("reviewer", mode="before")
+    @classmethod
+    def _reviewer_by_name(cls, value: Any) -> Any:
+        """`reviewer: Jo Analyst` (as earlier reviews wrote it) is the reviewer's name."""
+        return {"name": value} if isinstance(value, str) else value
 
 
 class Review(_Model):
@@ -213,7 +229,11 @@ def dump_review(review: Review) -> str:
     data = review.model_dump(mode="json", exclude_none=False)
     if not data["set_aside"]:
         del data["set_aside"]
-    data["meta"] = {k: v for k, v in data["meta"].items() if v is not None}
+    data["meta"] = {k: v for k, v in data["meta"].items() if v not in (None, {})}
+    if "reviewer" in data["meta"]:
+        data["meta"]["reviewer"] = {
+            k: v for k, v in data["meta"]["reviewer"].items() if v is not None
+        }
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
 
 
