@@ -21,6 +21,7 @@ from esj_review.core.answers import (
 from esj_review.core.conditions import MISSING, describe, evaluate, is_answered, parse_condition
 from esj_review.core.errors import InputFileError, ValidationFailed
 from esj_review.core.review import (
+    Reviewer,
     answer_at,
     aside_paths,
     dump_review,
@@ -435,7 +436,7 @@ def test_answers_hash_covers_what_the_score_depends_on() -> None:
     assert base.answers_hash() != review({"yes": True}, kind="budget").answers_hash()
     assert base.answers_hash() != review({"yes": True}, enable=["x"]).answers_hash()
     stamped = review({"yes": True})
-    stamped.meta.reviewer = "Someone"
+    stamped.meta.reviewer = Reviewer(name="Someone")
     assert stamped.answers_hash() == base.answers_hash()
 
 
