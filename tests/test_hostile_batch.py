@@ -554,3 +554,23 @@ def test_score_shows_a_titles_terminal_escapes_instead_of_running_them(tmp_path:
     assert not any(ch in result.output for ch in "\x1b\x07\u202e")
     assert "[U+001B]]0;owned[U+0007]Title[U+202E]" in result.output
     assert "P-[U+001B][2J" in result.output
+
+
+def test_a_portfolio_that_cannot_be_made_is_one_line_and_the_rest_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from esj_review.report import pdf
+
+    write(tmp_path / "in" / "p.yaml", review("P-1"))
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise AttributeError("a renderer bug")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    out = tmp_path / "out"
+    result = batch(str(tmp_path / "in"), "--out", str(out), "-f", "json,pdf", "-j", "1")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "the summary or the portfolio" in result.output and "a renderer bug" in result.output
+    assert [r["id"] for r in rows(out / "summary.csv")] == []  # P-1's own PDF failed too
+    assert (out / "portfolio.html").is_file() and not (out / "portfolio.pdf").exists()

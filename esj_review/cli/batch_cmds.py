@@ -9,7 +9,8 @@ import typer
 
 from esj_review.batch.readers import sheet_kinds
 from esj_review.cli.common import PdfVariant, app
-from esj_review.core.errors import ExitCode, UsageError
+from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.text import one_line
 from esj_review.report.formats import DEFAULT_FORMAT, NO_FORMAT, format_names
 
 
@@ -95,9 +96,19 @@ def batch(
             err=True,
         )
         raise typer.Exit(int(ExitCode.INTERRUPTED))
-    data = write_summary(
-        out, rub, result.records, result.problems, fail_under, settings.generated, formats
-    )
+    try:
+        data = write_summary(
+            out, rub, result.records, result.problems, fail_under, settings.generated, formats
+        )
+    except EsjError:
+        raise
+    except Exception as exc:  # the proposals' outputs are written; say what is missing
+        if debug:
+            raise
+        raise EsjError(
+            f"the summary or the portfolio in {out} could not be written: "
+            f"{type(exc).__name__}: {one_line(exc)} (run with --debug for the traceback)"
+        ) from None
     errors = data["errors"]
     typer.echo(
         f"{len(result.records)} proposals reviewed ({result.reused} unchanged, skipped), "
