@@ -7,6 +7,7 @@ reads this one structure, so the formats cannot tell different stories.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,25 +19,36 @@ from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
 from esj_review.report.method import plain_method
-from esj_review.report.text import lang_of, visible
+from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A piece of user text ready for a template: safe characters and a language guess."""
+    """A piece of user text ready for a template: safe characters, its language and direction."""
 
     text: str
     lang: str | None = None
 
     @classmethod
-    def of(cls, value: str, limit: int | None = None) -> Shown:
-        """From raw user text."""
+    def of(cls, value: str, limit: int | None = None, *, lang: str | None = None) -> Shown:
+        """From raw user text; `lang` (the review's `meta.lang` for the answer) wins over the
+        guess."""
         text = visible(value) if limit is None else visible(value, limit)
         if limit is not None and len(value) > limit:
             text = visible(value, limit).split("\n[Shortened")[0].rstrip() + " …"
-        return cls(text, lang_of(value))
+        return cls(text, lang or lang_of(value))
+
+    @property
+    def dir(self) -> str:
+        """rtl or ltr, said on every value: the PDF renderer ignores dir="auto"."""
+        return dir_of(self.lang)
+
+    @functools.cached_property
+    def runs(self) -> tuple[Run, ...]:
+        """The text in runs that need their own markup (Korean words, CJK in other text)."""
+        return runs_of(self.text, self.lang)
 
 
 @dataclass
