@@ -146,35 +146,38 @@ class Namer:
     """Output names from proposal ids: safe on every system (`core.names`), unique (also on
     case-insensitive file systems), never one of the batch's own files.
 
-    The same id twice (also one typed with a composed `Å`, one with a decomposed one) is a
-    duplicate: the later ones get `-2`, `-3` and a warning. When two different ids give one file
+    The same id twice (also one typed with a composed `Å`, one with a decomposed one) is one
+    proposal: the first source in input order keeps it, and a later one is left out (no outputs,
+    not in the summary) with a warning naming the first. When two different ids give one file
     name (`A-1` and `a-1`, or an id `summary`), the later one gets a tag made from its id
     (`a-1-2f8fe6`): the same id always gets the same tag. The warning says so, and summary.csv
     lists every output's name."""
 
     def __init__(self, taken: Iterable[str] = ()) -> None:
-        self.used: dict[str, str] = {same_name_key(t): "" for t in (*RESERVED, *taken)}
+        self.used = {same_name_key(t) for t in (*RESERVED, *taken)}
+        self.first: dict[str, str] = {}  # an id (NFC) -> the source that had it first
 
-    def name(self, source: str, proposal_id: str, fallback: str, problems: Problems) -> str:
-        """The name to use; a warning in `problems` when it is not the id's own."""
+    def name(self, source: str, proposal_id: str, fallback: str, problems: Problems) -> str | None:
+        """The name to use (a warning in `problems` when it is not the id's own), or None for
+        an id that an earlier source already had (a warning says which)."""
+        spelled = unicodedata.normalize("NFC", proposal_id)  # Å is one id however typed
+        first = self.first.get(spelled) if proposal_id else None
+        if first is not None:
+            message = f"duplicate id: already read from {first}, the one used; this one is left out"
+            problems.append(problem(source, proposal_id, "proposal.id", message, "warning"))
+            return None
+        if proposal_id:
+            self.first[spelled] = source
         base = file_stem(proposal_id, fallback) if proposal_id else fallback
         candidate = base
-        spelled = unicodedata.normalize("NFC", proposal_id)  # Å is one id however typed
         if same_name_key(candidate) in self.used:
-            if self.used[same_name_key(candidate)] == spelled and proposal_id:
-                candidate, n = f"{base}-2", 3
-                while same_name_key(candidate) in self.used:
-                    candidate, n = f"{base}-{n}", n + 1
-                why = "duplicate id"
-            else:
-                candidate = f"{base}-{tag(proposal_id or source)}"
-                n = 2
-                while same_name_key(candidate) in self.used:
-                    candidate, n = f"{base}-{tag(proposal_id or source)}-{n}", n + 1
-                why = "another file has this name"
-            message = f"{why}; written as {candidate}"
+            candidate = f"{base}-{tag(proposal_id or source)}"
+            n = 2
+            while same_name_key(candidate) in self.used:
+                candidate, n = f"{base}-{tag(proposal_id or source)}-{n}", n + 1
+            message = f"another file has this name; written as {candidate}"
             problems.append(problem(source, proposal_id, "proposal.id", message, "warning"))
-        self.used[same_name_key(candidate)] = spelled
+        self.used.add(same_name_key(candidate))
         return candidate
 
 
@@ -210,6 +213,8 @@ def _file_job(path: Path, namer: Namer, problems: Problems) -> Job | None:
     proposal = data.get("proposal") if isinstance(data, dict) else None
     pid = str(proposal.get("id", "")) if isinstance(proposal, dict) else ""
     name = namer.name(str(path), pid, file_stem(path.stem), problems)
+    if name is None:  # a duplicate id
+        return None
     digest = hashlib.sha256(text.encode()).hexdigest()
     return Job(str(path), name, data if isinstance(data, dict) else {}, digest, False)
 
@@ -226,6 +231,8 @@ def _sheet_jobs(path: Path, rubric: Rubric, namer: Namer, problems: Problems) ->
             source = f"{path} row {number}"
             pid = str(cells.get("proposal.id") or "").strip()
             name = namer.name(source, pid, f"{file_stem(path.stem)}-row-{number}", problems)
+            if name is None:  # a duplicate id
+                continue
             payload = json.dumps(cells, sort_keys=True, default=str).encode()
             yield Job(source, name, cells, hashlib.sha256(payload).hexdigest(), True)
     except EsjError as exc:

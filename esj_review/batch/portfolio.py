@@ -39,6 +39,10 @@ SUMMARY_COLUMNS = [
     "outputs",
 ]
 ERROR_COLUMNS = ["source", "proposal_id", "field", "message", "severity"]
+WARNINGS_SHOWN = 50
+"""Warnings listed in the portfolio (a page); the rest are counted, and all are in errors.csv."""
+SHORT_FLAG = 80
+"""Characters of a flag's short text in the ranked table."""
 
 
 def ranked(rubric: Rubric, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -108,12 +112,15 @@ def portfolio(
         answers.update(json.dumps(plain, sort_keys=True, default=str).encode() + b"\n")
     errors = set()
     problem_count = warnings = 0
+    warnings_shown: list[dict[str, str]] = []
     for p in problems:
         if p["severity"] == "error":
             errors.add(p["source"])
             problem_count += 1
         else:
             warnings += 1
+            if len(warnings_shown) < WARNINGS_SHOWN:
+                warnings_shown.append({c: p[c] for c in ERROR_COLUMNS if c != "severity"})
     return {
         "answers_hash": answers.hexdigest(),
         "generated": generated.isoformat(),
@@ -147,12 +154,44 @@ def portfolio(
         "errors": len(errors),  # inputs that failed, not problems
         "problems": problem_count,
         "warnings": warnings,
+        "warnings_shown": warnings_shown,  # the first WARNINGS_SHOWN, in errors.csv's order
     }
 
 
 def _flag_entry(flag: dict[str, Any]) -> str:
     """One flag as one entry of the summary's flags cell: `id` or `id (item)`."""
     return f"{flag['id']} ({flag['item']})" if flag.get("item") else str(flag["id"])
+
+
+def flag_notes(flags: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """A proposal's flags as the ranked table shows them: one entry per flag (a per-item flag
+    once, naming its items), its severity and the first clause of its message."""
+    notes: dict[str, dict[str, Any]] = {}
+    for f in flags:
+        note = notes.setdefault(
+            f["id"],
+            {"severity": f["severity"], "text": _short(_general(f["message"])), "items": []},
+        )
+        if f.get("item"):
+            label = f["message"].split(": ", 1)[0] if ": " in f["message"] else str(f["item"])
+            note["items"].append(label)
+    return [
+        {
+            "severity": n["severity"],
+            "text": n["text"] + (f" ({', '.join(n['items'])})" if n["items"] else ""),
+        }
+        for n in notes.values()
+    ]
+
+
+def _short(text: str) -> str:
+    """The first clause of a sentence, at most SHORT_FLAG characters: "Outreach was in English
+    only, so residents…" -> "Outreach was in English only"."""
+    cut = min((i for i in (text.find(m) for m in ("; ", ", ", " (")) if i > 0), default=len(text))
+    clause = text[:cut].rstrip(".")
+    if len(clause) > SHORT_FLAG:
+        clause = clause[:SHORT_FLAG].rsplit(" ", 1)[0] + " …"
+    return clause
 
 
 def _general(message: str) -> str:
@@ -241,7 +280,7 @@ def write_summary(
 
         summary = "".join(_json_chunks(data))
         pdf = html_to_pdf(
-            "".join(stream_portfolio_html(data, rubric)),
+            "".join(stream_portfolio_html(data, rubric, "pdf")),
             generated,
             "archival",
             [("summary.json", summary, "The portfolio summary as JSON.", "Data")],
@@ -256,13 +295,16 @@ def hash_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def render_portfolio_html(data: dict[str, Any], rubric: Rubric) -> str:
-    """The portfolio report as HTML (same styles as the proposal reports)."""
-    return "".join(stream_portfolio_html(data, rubric))
+def render_portfolio_html(data: dict[str, Any], rubric: Rubric, medium: str = "html") -> str:
+    """The portfolio report as HTML (same styles as the proposal reports); `medium` "pdf" for
+    the HTML that becomes portfolio.pdf."""
+    return "".join(stream_portfolio_html(data, rubric, medium))
 
 
-def stream_portfolio_html(data: dict[str, Any], rubric: Rubric) -> Iterator[str]:
+def stream_portfolio_html(
+    data: dict[str, Any], rubric: Rubric, medium: str = "html"
+) -> Iterator[str]:
     """The portfolio report as HTML, a piece at a time."""
     from esj_review.report.documents import stream_page
 
-    return stream_page("portfolio.html.j2", data=data, rubric=rubric)
+    return stream_page("portfolio.html.j2", medium, data=data, rubric=rubric, flag_notes=flag_notes)

@@ -7,6 +7,7 @@ HTML by `report.pdf`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,9 @@ from esj_review.report.text import visible
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLE_SHEETS = ("page.css", "report.css", "scripts.css", "statement.css")
 """The report's styles, joined in this order (later rules win)."""
+MEDIA = ("pdf", "html")
+"""What an HTML page is rendered for: the HTML a PDF is made from, or a page read as it is.
+Every template sees it as `medium`, so wording can differ ("attached to this PDF")."""
 
 
 @cache
@@ -36,26 +40,31 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = lambda shown: md_escape(getattr(shown, "text", str(shown)))
+    env.filters["mdcell"] = lambda shown: md_cell(md_escape(getattr(shown, "text", str(shown))))
+    env.filters["cell"] = lambda text: md_cell(str(text).replace("|", "\\|"))
+    env.filters["mdurl"] = md_url
     env.filters["visible"] = lambda value: visible(str(value), 2000)
     return env
 
 
-def render_html(ctx: ReportContext) -> str:
-    """The report as one self-contained HTML document (styles inline, nothing fetched)."""
-    return render_page("report.html.j2", ctx=ctx)
+def render_html(ctx: ReportContext, medium: str = "pdf") -> str:
+    """The report as one self-contained HTML document (styles inline, nothing fetched), for
+    a PDF (`medium` "pdf") or to be read as a page of its own ("html")."""
+    return render_page("report.html.j2", medium, ctx=ctx)
 
 
-def render_page(template: str, **context: object) -> str:
+def render_page(template: str, medium: str = "pdf", **context: object) -> str:
     """An HTML page from a template, with the report styles inline (nothing is fetched)."""
-    page = _environment().get_template(template)
-    return page.render(css=markupsafe.Markup(_css()), **context)
+    return "".join(stream_page(template, medium, **context))
 
 
-def stream_page(template: str, **context: object) -> Iterator[str]:
+def stream_page(template: str, medium: str = "pdf", **context: object) -> Iterator[str]:
     """`render_page` in pieces, for a page too long to hold in memory (a portfolio of
     20,000 proposals)."""
+    if medium not in MEDIA:
+        raise ValueError(f"unknown medium {medium!r}; use {' or '.join(MEDIA)}")
     page = _environment().get_template(template)
-    return page.generate(css=markupsafe.Markup(_css()), **context)
+    return page.generate(css=markupsafe.Markup(_css()), medium=medium, **context)
 
 
 @cache
@@ -64,18 +73,41 @@ def _css() -> str:
 
 
 _MD_SPECIAL = str.maketrans(
-    {c: f"\\{c}" for c in "\\`*_{}[]()#+!|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+    {c: f"\\{c}" for c in "\\`*_[]#|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
 
 
+_MD_LINE_START = re.compile(r"^([ \t]*)(?:([-+=])|(\d+)([.)]))", re.MULTILINE)
+"""What makes a line a list item, a heading underline or a rule: `- `, `+ `, `1. `, `===`.
+(`(` and `!` need no escape: with `[` escaped they make no link or image.)"""
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\\`]+")
+
+
 def md_escape(text: str) -> str:
-    """User text as literal Markdown (no markup, no raw HTML)."""
-    return text.translate(_MD_SPECIAL).replace("\n", "  \n")
+    """User text as literal Markdown (no markup, no raw HTML, no lists or headings made by
+    the start of a line)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_MD_SPECIAL)
+    text = _MD_LINE_START.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", text
+    )
+    return text.replace("\n", "  \n")
+
+
+def md_cell(markdown: str) -> str:
+    """Markdown made to fit one table cell: its line breaks as `<br>`."""
+    return re.sub(r" *\n", "<br>", markdown)
+
+
+def md_url(address: str) -> str:
+    """A web address as a Markdown link (`<https://…>`); anything else as escaped text."""
+    if _WEB_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return md_escape(address)
 
 
 def render_markdown(ctx: ReportContext) -> str:
     """The report as Markdown, for pasting into a memo or a ticket."""
-    return _environment(autoescape=False).get_template("report.md.j2").render(ctx=ctx)
+    return _environment(autoescape=False).get_template("report.md.j2").render(ctx=ctx, medium="md")
 
 
 def scorecard_json(card: Scorecard) -> str:

@@ -37,7 +37,7 @@ def _pdf(ctx: ReportContext, variant: str, validate: bool) -> bytes:
     from esj_review.report.documents import render_html, scorecard_json
     from esj_review.report.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
-    html = render_html(ctx)
+    html = render_html(ctx, "pdf")
     return render_pdf(
         html, ctx, variant, dump_review(ctx.review), scorecard_json(ctx.card), validate=validate
     )
@@ -46,7 +46,7 @@ def _pdf(ctx: ReportContext, variant: str, validate: bool) -> bytes:
 def _html(ctx: ReportContext, variant: str, validate: bool) -> bytes:
     from esj_review.report.documents import render_html
 
-    return render_html(ctx).encode()
+    return render_html(ctx, "html").encode()
 
 
 def _json(ctx: ReportContext, variant: str, validate: bool) -> bytes:
