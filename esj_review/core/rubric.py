@@ -27,7 +27,9 @@ class Source(_Frozen):
 
     id: str = IdField
     title: str
-    url: str | None = None
+    publisher: str = ""  # who issued the primary document (a council, an office)
+    year: int | None = None  # when it was issued or adopted
+    url: str | None = None  # the primary document's own address, never a copy elsewhere
     note: str = ""
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from esj_review.report.method import plain_method
 from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
+LEDGER_LIMIT = 240  # characters of an answer the ledger shows; longer ones end at a word
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Row:
     answer: list[Shown]
     gap: bool = False
     heading: str | None = None  # a repeat item's label, on the first row of the item
+    note: str | None = None  # where the answer is shown whole instead (page 1, section 3)
 
 
 @dataclass
@@ -95,6 +98,40 @@ class ReportContext:
             lead, _, rest = paragraph.removeprefix("**").partition("**")
             out.append((lead, rest.strip()) if rest else ("", paragraph))
         return out
+
+    @property
+    def untouched(self) -> list[str]:
+        """Labels of the determinants the proposal does not touch, for one compact line."""
+        return [d["label"] for d in self.determinants if not d["touched"]]
+
+    @property
+    def touched(self) -> list[dict[str, Any]]:
+        """The determinants the proposal touches, with their impact."""
+        return [d for d in self.determinants if d["touched"]]
+
+    @property
+    def chart(self) -> dict[str, Any]:
+        """The component chart's geometry, in points: each bar's full length is its weight."""
+        return _chart(self.card)
+
+    @property
+    def impact_lines(self) -> list[dict[str, Any]]:
+        """Each benefit and burden with how it counts, in words, and its signed value."""
+        return [
+            {"label": e.question, "rule": plain_impact_rule(e.rule), "value": e.points}
+            for e in self.card.ledger
+            if e.component == "impact"
+        ]
+
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        """The rubric's sources as citations: title, publisher, year, and a web link."""
+        return _sources(self.rubric)
+
+    @property
+    def unverified_phases(self) -> list[str]:
+        """Phase names shown under section headings that were not checked at the source."""
+        return [s.phase for s in self.rubric.sections if s.phase and not s.verified]
 
     @property
     def short_hash(self) -> str:
@@ -181,7 +218,7 @@ def build_context(
         if slot is not None and slot.answered:
             value = answer_shown(rubric, slot.question, slot.value, enabled)
             if slot.question.id == fields.amount and value:  # the rubric's dollars question
-                value = [Shown("$" + value[0].text)]
+                value = [Shown(money(value[0].text))]
             facts.append((slot.question.label or slot.question.prompt.rstrip("?"), value))
 
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
@@ -206,7 +243,7 @@ def build_context(
         determinants=_determinants(rubric, review, impacts),
         alignment=_alignment(rubric, review, shown),
         sections=_sections(rubric, review, slots),
-        ledger=_ledger(card),
+        ledger=_ledger(rubric, review, card),
     )
 
 
@@ -330,30 +367,47 @@ def _determinants(
 
 
 def _alignment(rubric: Rubric, review: Review, shown: dict[str, Slot]) -> list[dict[str, Any]]:
+    """Each alignment list with what the proposal advances and what it does not, in words."""
     out = []
     for qid in rubric.report.alignment:
         q = rubric.question(qid)
         if q is None:
             continue
         chosen = shown[qid].value if qid in shown and isinstance(shown[qid].value, list) else []
+        choices = [(c.label, c.id in chosen) for c in rubric.choices_for(q, review.enabled)]
         out.append(
             {
                 "title": q.prompt,
-                "choices": [
-                    (c.label, c.id in chosen) for c in rubric.choices_for(q, review.enabled)
-                ],
+                "choices": choices,
+                "advanced": [label for label, yes in choices if yes],
+                "not_advanced": [label for label, yes in choices if not yes],
             }
         )
     return out
 
 
 def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
-    """Every section with every shown question and its answer; required blanks are gaps."""
+    """Every section with every shown question and its answer; required blanks are gaps.
+
+    An answer the report already shows whole elsewhere (the summary on page 1, the alignment
+    lists in section 3) is a pointer here, so nothing is printed twice.
+    """
     out = []
     enabled = review.enabled
+    fields = rubric.report
+    alignment = set(fields.alignment)
+    on_page_one = {
+        qid: heading
+        for qid, heading in (
+            (fields.summary, "What the proposal does"),
+            (fields.results, "Desired results"),
+        )
+        if qid
+    }
     for section in rubric.sections:
         rows: list[Row] = []
         item = None
+        pointed = 0
         for slot in slots:
             if (
                 slot.section.id != section.id
@@ -366,39 +420,195 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
                 heading = rubric.item_label(slot.parent, slot.item, enabled)
             item = slot.item
             answer = answer_shown(rubric, slot.question, slot.value, enabled)
+            if slot.question.id == fields.amount and answer:
+                answer = [Shown(money(answer[0].text))]
+            note = None
+            if slot.answered and slot.path in alignment:
+                note = "Listed in section 3, “Alignment”: what it advances and what it does not."
+                pointed += 1
+            elif (
+                slot.answered
+                and slot.path in on_page_one
+                and len(str(slot.value)) <= STATEMENT_LIMIT
+            ):
+                note = f"Shown whole on page 1, under “{on_page_one[slot.path]}”."
             rows.append(
                 Row(
                     slot.question.prompt,
-                    answer,
+                    [] if note else answer,
                     gap=slot.question.required and not slot.answered,
                     heading=heading,
+                    note=note,
                 )
             )
-        phase = section.phase + (
-            " (phase wording as commonly cited; not verified)"
-            if section.phase and not section.verified
-            else ""
-        )
         when = describe(section.when) if section.when else ""
-        out.append({"title": section.title, "phase": phase, "rows": rows, "when": when})
+        out.append(
+            {
+                "title": section.title,
+                "phase": section.phase,
+                "rows": [] if rows and pointed == len(rows) else rows,
+                "pointer": "Listed in section 3, “Alignment”."
+                if rows and pointed == len(rows)
+                else "",
+                "when": when,
+            }
+        )
     return out
 
 
-def _ledger(card: Scorecard) -> list[dict[str, Any]]:
+def money(text: str) -> str:
+    """A dollar amount as a council reads it: "$4,200,000", "-$1,300,000" (sign before $)."""
+    text = text.strip()
+    if text[:1] in ("-", "\u2212"):
+        return "-$" + text[1:].lstrip()
+    return "$" + text
+
+
+def _ledger_question(
+    rubric: Rubric, path: str, enabled: frozenset[str]
+) -> tuple[Question | None, str]:
+    """The question behind a ledger line and its plain label ("Item: question")."""
+    parts = path.split(".")
+    q = rubric.question(parts[0])
+    if q is None:
+        return None, path  # an impact line: its label is already plain
+    if isinstance(q, RepeatQuestion) and len(parts) == 3:
+        item = rubric.item_label(q, parts[1], enabled)
+        child = next((c for c in q.children() if c.id == parts[2]), None)
+        if child is None:
+            return None, item
+        return child, f"{item}: {child.label or child.prompt}"
+    return q, q.label or q.prompt
+
+
+_LENGTH_RULES = (
+    (re.compile(r" of at least \d+ characters"), ""),
+    (re.compile(r"answer shorter than \d+ characters"), "not counted as an answer"),
+)
+
+
+def plain_impact_rule(rule: str) -> str:
+    """An impact line's arithmetic with words for ids ("funding status", not "funding_status")
+    and a real multiplication sign."""
+    rule = re.sub(r"\b([a-z]+(?:_[a-z0-9]+)+)\b", lambda m: m[1].replace("_", " "), rule)
+    rule = re.sub(r"\bx(?=\d)", "× ", rule)
+    return rule.replace(" x ", " × ")
+
+
+_SUM = re.compile(r"^sum of chosen choices \(([^)]*)\) = (.*)$")
+
+
+def _plain_rule(q: Question | None, rule: str) -> str:
+    """A ledger rule in the reader's words: the answer stands beside it, so the rule says how
+    it scored without repeating it, and never states a length threshold."""
+    for pattern, plain in _LENGTH_RULES:
+        rule = pattern.sub(plain, rule)
+    rule = rule.replace(": no points of ", ": 0 of ")
+    if q is None:
+        return plain_impact_rule(rule)
+    if rule.startswith("choice '"):
+        return "this choice" + rule[rule.index(" scores") :]
+    if rule.startswith(("yes scores", "no scores")):
+        return f"“{rule[: rule.index(' ')].capitalize()}”" + rule[rule.index(" scores") :]
+    summed = _SUM.match(rule)
+    if summed:
+        points = {part.rsplit(" ", 1)[-1] for part in summed[1].split(", ") if part}
+        each = (
+            f"{points.pop()} for each one chosen"
+            if len(points) == 1
+            else "points of each one chosen, added"
+        )
+        return f"{each}: {summed[2]}"
+    return rule
+
+
+def _ledger_answer(
+    rubric: Rubric, q: Question | None, value: Any, enabled: frozenset[str]
+) -> Shown:
+    """A scored answer whole, with labels for choices; a very long one ends at a word, with
+    a pointer to where it is whole."""
+    if q is not None and is_answered(value):
+        text = "; ".join(answer_parts(rubric, q, value, enabled))
+    else:
+        text = plain_answer(value)
+        text = text[:1].upper() + text[1:]
+    if len(text) <= LEDGER_LIMIT:
+        return Shown.of(text)
+    cut = text[:LEDGER_LIMIT].rsplit(None, 1)[0].rstrip(",;:")
+    shown = Shown.of(cut)
+    return Shown(shown.text + " … (whole in section 4 and in the attached review)", shown.lang)
+
+
+def _ledger(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, Any]]:
+    """Every scored answer in plain labels, grouped by component, in the rubric's order."""
     labels = {"impact": "Impact (benefits and burdens)"}
     labels.update({c.id: c.label for c in card.components})
     order = list(labels)
+    enabled = review.enabled
     rows = []
     for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
-        text = plain_answer(entry.answer)
+        q, question = _ledger_question(rubric, entry.question, enabled)
         rows.append(
             {
                 "component": labels[entry.component],
-                "question": entry.question.replace(".", ".\u200b"),  # breakable after each dot
-                "answer": Shown.of(text, 80),
-                "points": f"{entry.points:g}/{entry.max:g}",
+                "question": question[:1].upper() + question[1:],
+                "answer": _ledger_answer(rubric, q, entry.answer, enabled),
+                "points": (
+                    f"{entry.points:+g}"
+                    if entry.component == "impact"
+                    else f"{entry.points:g} of {entry.max:g}"
+                ),
                 "contribution": f"{entry.contribution:.2f}",
-                "rule": entry.rule,
+                "rule": _plain_rule(q, entry.rule),
             }
         )
     return rows
+
+
+CHART_WIDTH = 504.0  # points: the text width of a US Letter page with 0.75in margins
+CHART_LABEL = 196.0  # where the bars start
+CHART_BARS = 236.0  # the longest bar (the heaviest component)
+CHART_ROW = 24.0
+
+
+def _chart(card: Scorecard) -> dict[str, Any]:
+    """Bars whose full length is the component's weight and whose filled part is its points."""
+    heaviest = max((c.weight for c in card.components), default=0) or 1
+    bars = []
+    for n, c in enumerate(card.components):
+        full = CHART_BARS * c.weight / heaviest
+        done = full * (c.percent or 0) / 100 if c.applicable else 0.0
+        bars.append(
+            {
+                "label": c.label,
+                "y": CHART_ROW * n + 4,
+                "full": round(full, 1),
+                "done": round(done, 1),
+                "value": (f"{c.percent:g}% of {c.weight:g}" if c.applicable else "not applicable"),
+                "applicable": c.applicable,
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_ROW * len(bars) + 8,
+        "x": CHART_LABEL,
+        "bars": bars,
+    }
+
+
+def _sources(rubric: Rubric) -> list[dict[str, str]]:
+    """Citations: "Title. Publisher, year." and an http(s) address to link (others not linked)."""
+    out = []
+    for source in rubric.sources:
+        by = ", ".join(str(x) for x in (source.publisher, source.year) if x)
+        url = source.url or ""
+        out.append(
+            {
+                "id": source.id,
+                "title": source.title,
+                "by": by,
+                "url": url if re.match(r"^https?://[^\s\"'<>]+$", url) else "",
+                "note": source.note,
+            }
+        )
+    return out
