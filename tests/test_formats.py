@@ -1,21 +1,31 @@
 """The format registry: every registered format is a choice of `report` and `batch`, and
 renders; the commands take their choices and messages from the registry, not a list of
-their own."""
+their own. The HTML page and the Markdown carry the PDF's content and headings, worded for
+their medium."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
 
 import pytest
+import tinyhtml5
 from typer.testing import CliRunner
 
 from esj_review.cli import app
 from esj_review.core.review import load_review
+from esj_review.core.rubrics import load_rubric
+from esj_review.core.scoring import score
+from esj_review.report.context import ReportContext, build_context
 from esj_review.report.formats import FORMATS, format_names
+from esj_review.report.render import render_html, render_markdown
 from tests.conftest import EXAMPLES, ROOT
 
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
@@ -108,3 +118,173 @@ def test_a_format_added_to_the_registry_reaches_both_commands(tmp_path: Path) ->
         assert done.returncode == 0, done.stderr
     assert (tmp_path / "r.txt").read_text() == TITLE
     assert (out / "EX-TRANSIT-2027-01.txt").read_text() == TITLE
+
+
+# --- the HTML page and the Markdown: the same report as the PDF, worded for their medium ------
+
+NS = "{http://www.w3.org/1999/xhtml}"
+DATE = dt.date(2026, 11, 29)
+REVIEWS = sorted(EXAMPLES.glob("*.yaml")) + sorted((EXAMPLES / "gare").glob("*.yaml"))
+SECTIONS = ["statement", "scorecard", "determinants", "answers", "method"]
+
+
+def context_of(path: Path, **answers: Any) -> ReportContext:
+    review = load_review(path)
+    review.answers.update(answers)
+    rubric = load_rubric(review.rubric.id)
+    return build_context(rubric, review, score(rubric, review), DATE)
+
+
+def words(element: Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def headings(root: Element) -> list[tuple[int, str]]:
+    """(level, text) of every h1-h3, in document order."""
+    levels = {f"{NS}h{n}": n for n in (1, 2, 3)}
+    return [(levels[e.tag], words(e)) for e in root.iter() if e.tag in levels]
+
+
+def md_headings(markdown: str) -> list[tuple[int, str]]:
+    """(level, text) of every ATX heading, its escapes undone."""
+    found = []
+    for line in markdown.splitlines():
+        match = re.match(r"(#{1,6}) (.*)", line)
+        if match:
+            text = re.sub(r"\\(.)", r"\1", match[2]).replace("&lt;", "<").replace("&gt;", ">")
+            found.append((len(match[1]), " ".join(text.replace("&amp;", "&").split())))
+    return found
+
+
+def shown_text(root: Element) -> str:
+    """What a reader sees: the text of the body (not the style sheet)."""
+    body = root.find(f"{NS}body")
+    assert body is not None
+    return words(body)
+
+
+@pytest.mark.parametrize("path", REVIEWS, ids=lambda p: p.stem)
+def test_the_html_page_has_a_viewport_landmarks_and_the_pdfs_headings(path: Path) -> None:
+    ctx = context_of(path)
+    page: Element = tinyhtml5.parse(render_html(ctx, "html"))
+    viewport = page.find(f".//{NS}meta[@name='viewport']")
+    assert viewport is not None
+    assert viewport.get("content") == "width=device-width, initial-scale=1"
+    body = page.find(f"{NS}body")
+    assert body is not None
+    (main,) = body.iter(f"{NS}main")
+    assert [s.get("id") for s in main if s.tag == f"{NS}section"] == SECTIONS
+    footer = body.find(f"{NS}footer")  # after main, outside it
+    assert footer is not None and list(body).index(footer) > list(body).index(main)
+    assert ctx.short_hash in words(footer) and ctx.generated.isoformat() in words(footer)
+    pdf: Element = tinyhtml5.parse(render_html(ctx, "pdf"))
+    assert headings(page) == headings(pdf) and headings(page)[0] == (1, ctx.title.text)
+    assert pdf.find(f".//{NS}main") is not None and pdf.find(f".//{NS}footer") is None
+
+
+def test_the_html_format_renders_for_the_html_medium_and_the_pdf_for_the_pdf() -> None:
+    ctx = context_of(TRANSIT)
+    assert FORMATS["html"].render(ctx, "archival", False).decode() == render_html(ctx, "html")
+    assert render_html(ctx) == render_html(ctx, "pdf")
+    with pytest.raises(ValueError, match="unknown medium"):
+        render_html(ctx, "epub")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the parts of the report owned by others still word for the PDF in the html medium "
+    "(_method: 'This PDF carries its own source'; _scorecard: 'listed on page 1'; "
+    "context: 'Shown whole on page 1'); remove this mark when they read `medium`",
+)
+@pytest.mark.parametrize("path", [TRANSIT, EXAMPLES / "language-access-expansion.yaml"])
+def test_the_html_page_says_nothing_about_a_pdf(path: Path) -> None:
+    text = shown_text(tinyhtml5.parse(render_html(context_of(path), "html")))
+    assert not re.search(r"\bPDF\b|attached|page 1\b", text, re.IGNORECASE), text
+
+
+@pytest.mark.parametrize("path", REVIEWS, ids=lambda p: p.stem)
+def test_markdown_has_every_heading_of_the_html_in_order(path: Path) -> None:
+    ctx = context_of(path)
+    html = headings(tinyhtml5.parse(render_html(ctx, "html")))
+    assert md_headings(render_markdown(ctx)) == html
+    assert [h for h in html if h[0] == 2 and h[1][:2] in ("2.", "3.", "4.", "5.")] == [
+        (2, "2. Scorecard"),
+        (2, "3. Determinants of equity"),
+        (2, "4. The full answers"),
+        (2, "5. Method"),
+    ]
+
+
+def section(markdown: str, heading: str) -> str:
+    """The Markdown under a heading, up to the next heading of its level or higher."""
+    level = len(heading) - len(heading.lstrip("#"))
+    start = markdown.index(f"\n{heading}\n") + len(heading) + 2
+    ends = [m.start() for m in re.finditer(rf"\n#{{1,{level}}} ", markdown[start:])]
+    return markdown[start : start + ends[0]] if ends else markdown[start:]
+
+
+def table(markdown: str, header: str) -> list[list[str]]:
+    """The body rows of the Markdown table with this header row, as lists of cells."""
+    lines = markdown.splitlines()
+    at = lines.index(header)
+    assert re.fullmatch(r"\|(-+:?\|)+", lines[at + 1].replace("---:", "---")), lines[at + 1]
+    rows = []
+    for line in lines[at + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]])
+    return rows
+
+
+def test_markdown_carries_the_ledger_as_a_table() -> None:
+    ctx = context_of(TRANSIT)
+    ledger = section(render_markdown(ctx), "### Ledger")
+    rows = table(ledger, "| Question | Answer | Points | Of 100 | Rule |")
+    groups = [r[0] for r in rows if r[1:] == ["", "", "", ""]]
+    assert groups == [f"**{c}**" for c in dict.fromkeys(r["component"] for r in ctx.ledger)]
+    lines = [r for r in rows if r[1:] != ["", "", "", ""]]
+    assert len(lines) == len(ctx.ledger) > 10
+    for row, entry in zip(lines, ctx.ledger, strict=True):
+        assert row[2:4] == [entry["points"], entry["contribution"]]
+    impact = [
+        float(r[3]) for r, e in zip(lines, ctx.ledger, strict=True) if "Impact" in e["component"]
+    ]
+    assert ctx.card.score is not None and ctx.card.confidence is not None
+    assert 50 + sum(impact) == pytest.approx(ctx.card.score, abs=0.05)  # as the method says
+    others = sum(float(r[3]) for r in lines) - sum(impact)
+    assert others == pytest.approx(ctx.card.confidence.percent, abs=0.1)  # rounded lines
+
+
+def test_markdown_carries_sources_bands_determinants_and_every_answer() -> None:
+    ctx = context_of(TRANSIT)
+    md = render_markdown(ctx)
+    sources = section(md, "### Sources")
+    for source in ctx.rubric.sources:
+        assert f"- {source.title}." in sources
+        if source.url:
+            assert f"<{source.url}>" in sources
+    bands = table(md, "| Band | Score from | Below | Meaning |")
+    assert [r[0].removeprefix("**▶ ").split("**")[0] for r in bands] == [
+        b.label for b in ctx.rubric.scoring.bands
+    ]
+    assert sum("(this review)" in r[0] for r in bands) == 1
+    determinants = section(md, "## 3. Determinants of equity")
+    assert all(d["label"] in determinants for d in ctx.determinants)
+    answers = section(md, "## 4. The full answers")
+    for part in ctx.sections:
+        for row in part["rows"]:
+            assert row.prompt in answers
+    history = str(ctx.review.answers["history"])
+    assert len(history) > 100 and history in answers  # whole, not cut
+
+
+def test_markdown_user_text_makes_no_markup_and_stays_in_its_cell() -> None:
+    hostile = "line one\n- two | three\n1. four\n===\n<b>five</b> [six](http://x) **seven**"
+    md = render_markdown(context_of(TRANSIT, history=hostile))
+    (row,) = [line for line in md.splitlines() if line.startswith("| What history")]
+    assert row.endswith(" |")  # the answer's lines did not break the table row
+    assert (
+        "line one<br>\\- two \\| three<br>1\\. four<br>\\===<br>&lt;b&gt;five&lt;/b&gt; "
+        "\\[six\\](http://x) \\*\\*seven\\*\\*"
+    ) in row
+    assert "\n- two" not in md and "\n1. four" not in md and "\n===" not in md
