@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+import pdfplumber
 import tinyhtml5
 import yaml
 from typer.testing import CliRunner
@@ -21,6 +22,7 @@ from esj_review.batch.portfolio import (
     flag_notes,
     portfolio,
     render_portfolio_html,
+    write_summary,
 )
 from esj_review.cli import app
 from esj_review.core.rubric import Rubric
@@ -255,7 +257,6 @@ def test_every_warning_is_listed_on_a_page_of_its_own(kc: Rubric) -> None:
     problems = [*warning_rows(3), dict(error, severity="error")]
     html = render_portfolio_html(portfolio(kc, [record("P-1", [])], problems, None, DATE), kc)
     section = warnings_section(html)
-    assert "chapter" in (section.get("class") or "").split()  # a page break before it
     heading = section.find(f"{NS}h2")
     assert heading is not None and heading.text == "Warnings"
     body = section.find(f".//{NS}tbody")
@@ -294,3 +295,15 @@ def test_the_portfolio_page_is_a_page_and_says_attached_only_in_the_pdf(kc: Rubr
     assert main is not None and main.find(f".//{NS}table[@class='ranked']") is not None
     assert "attached" not in "".join(page.itertext())
     assert "The summary is attached as JSON." in render_portfolio_html(data, kc, "pdf")
+
+
+def test_the_warnings_are_a_page_of_the_pdf(tmp_path: Path, kc: Rubric) -> None:
+    records = [record(f"P-{i}", []) for i in range(3)]
+    write_summary(tmp_path, kc, records, warning_rows(4), None, DATE, ("pdf",))
+    with pdfplumber.open(tmp_path / "portfolio.pdf") as pdf:
+        pages = [(page.extract_text() or "").splitlines() for page in pdf.pages]
+    # each page opens with its running header; the section's heading is the next line
+    (warnings,) = [n for n, lines in enumerate(pages) if lines[1:2] == ["Warnings"]]
+    (ranked,) = [n for n, lines in enumerate(pages) if lines[1:2] == ["Every proposal, ranked"]]
+    assert 0 < warnings < ranked
+    assert "in/p3.yaml" in "\n".join(pages[warnings])
