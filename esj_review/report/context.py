@@ -61,7 +61,8 @@ class Row:
     answer: list[Shown]
     gap: bool = False
     heading: str | None = None  # a repeat item's label, on the first row of the item
-    note: str | None = None  # where the answer is shown whole instead (page 1, section 3)
+    note: str | None = None  # where the answer is shown whole instead (section 3)
+    path: str = ""  # the question's path, to tell whether page 1 shows the answer whole
 
 
 @dataclass
@@ -389,21 +390,14 @@ def _alignment(rubric: Rubric, review: Review, shown: dict[str, Slot]) -> list[d
 def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
     """Every section with every shown question and its answer; required blanks are gaps.
 
-    An answer the report already shows whole elsewhere (the summary on page 1, the alignment
-    lists in section 3) is a pointer here, so nothing is printed twice.
+    An answer the report already shows whole elsewhere (the alignment lists in section 3; the
+    template points to page 1 for what the statement shows whole) is a pointer here, so
+    nothing is printed twice.
     """
     out = []
     enabled = review.enabled
     fields = rubric.report
     alignment = set(fields.alignment)
-    on_page_one = {
-        qid: heading
-        for qid, heading in (
-            (fields.summary, "What the proposal does"),
-            (fields.results, "Desired results"),
-        )
-        if qid
-    }
     for section in rubric.sections:
         rows: list[Row] = []
         item = None
@@ -426,12 +420,6 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
             if slot.answered and slot.path in alignment:
                 note = "Listed in section 3, “Alignment”: what it advances and what it does not."
                 pointed += 1
-            elif (
-                slot.answered
-                and slot.path in on_page_one
-                and len(str(slot.value)) <= STATEMENT_LIMIT
-            ):
-                note = f"Shown whole on page 1, under “{on_page_one[slot.path]}”."
             rows.append(
                 Row(
                     slot.question.prompt,
@@ -439,6 +427,7 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
                     gap=slot.question.required and not slot.answered,
                     heading=heading,
                     note=note,
+                    path=slot.path,
                 )
             )
         when = describe(section.when) if section.when else ""
