@@ -2,15 +2,22 @@
 
 The only module that imports WeasyPrint. Every HTML, CSS and attachment object gets the
 restricted asset fetcher, and any WeasyPrint error (a refused fetch, a missing alt text) fails
-the render instead of leaving a quietly broken PDF.
+the render instead of leaving a quietly broken PDF. Every variant is then finished with pikepdf
+(`tagging`): WeasyPrint's structure tree knows pages, not the HTML it came from, so while it is
+built this module notes which HTML element each structure element was made from.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
+import io
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from esj_review.core.errors import EsjError
 from esj_review.core.review import REVIEW_FORMAT
@@ -18,6 +25,7 @@ from esj_review.report.fetcher import ASSETS, make_fetcher
 
 if TYPE_CHECKING:
     from esj_review.report.context import ReportContext
+    from esj_review.report.tagging import Origin
 
 VARIANTS = {
     "archival": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
@@ -96,11 +104,12 @@ def html_to_pdf(
     logger.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
-        pdf = document.write_pdf(
-            attachments=files,
-            pdf_identifier=identifier,
-            **VARIANTS[variant],  # type: ignore[arg-type]
-        )
+        with _recording(document.etree_element) as origins:
+            pdf = document.write_pdf(
+                attachments=files,
+                pdf_identifier=identifier,
+                **VARIANTS[variant],  # type: ignore[arg-type]
+            )
     finally:
         logger.removeHandler(handler)
     problems = handler.messages + [f"refused to fetch {url}" for url in fetcher.refused]
@@ -108,28 +117,134 @@ def html_to_pdf(
         shown = "; ".join(dict.fromkeys(problems))[:500]
         raise RenderError(f"the PDF renderer reported a problem, so no PDF was written: {shown}")
     assert isinstance(pdf, bytes)
-    if variant == "archival":
-        return _validated_pdfa(pdf, validate)
-    return pdf
+    return _finished(pdf, origins, variant, validate)
 
 
-def _validated_pdfa(pdf: bytes, validate: bool = False) -> bytes:
-    """Drop the empty pattern and shading dictionaries WeasyPrint writes, and save with the
-    settings PDF/A-3b pins. With `validate`, the bytes also go through pikepdf's PDF/A
+@dataclass
+class _Recorder:
+    """What the tag builder sees of the HTML: each element's language and header scope by
+    identity, and the origins noted so far."""
+
+    facts: dict[int, tuple[str | None, str | None]]
+    origins: dict[int, Origin] = field(default_factory=dict)
+    margin: str | None = None
+
+
+_RECORDER: contextvars.ContextVar[_Recorder | None] = contextvars.ContextVar(
+    "esj_review_pdf_recorder", default=None
+)
+
+
+@contextmanager
+def _recording(root: Any) -> Iterator[dict[int, Origin]]:
+    """Note, while WeasyPrint tags, the HTML element each structure element comes from."""
+    _install_recorder()
+    recorder = _Recorder(_html_facts(root))
+    token = _RECORDER.set(recorder)
+    try:
+        yield recorder.origins
+    finally:
+        _RECORDER.reset(token)
+
+
+def _html_facts(root: Any) -> dict[int, tuple[str | None, str | None]]:
+    """Each element's language (its own `lang` or its nearest ancestor's) and, for a `th`,
+    its scope: the `scope` attribute, else column in a `thead`, row when it leads a body row."""
+    facts: dict[int, tuple[str | None, str | None]] = {}
+    stack: list[tuple[Any, str | None, Any]] = [(root, None, None)]
+    while stack:
+        element, lang, parent = stack.pop()
+        lang = element.get("lang") or lang
+        scope = None
+        if element.tag == "th":
+            said = (element.get("scope") or "").lower()
+            if said in ("row", "rowgroup"):
+                scope = "Row"
+            elif said in ("col", "colgroup") or parent is None or parent[1] == "thead":
+                scope = "Column"
+            elif parent[0] is not None and parent[0][0] is element and parent[2]:
+                scope = "Row"
+            else:
+                scope = "Column"
+        facts[id(element)] = (lang, scope)
+        if len(element):
+            group = parent[0].tag if parent is not None and parent[0] is not None else None
+            has_td = element.tag == "tr" and element.find("td") is not None
+            for child in element:
+                stack.append((child, lang, (element, group, has_td)))
+    return facts
+
+
+def _install_recorder() -> None:
+    """Wrap WeasyPrint's tag builder (once per process). Its recursion goes through the module
+    name, so the wrapper sees every element; with no recording under way it only passes
+    through. A WeasyPrint without the builder leaves the origins empty."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    from esj_review.report.tagging import Origin
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None or getattr(original, "esj_review_recorder", False):
+        return
+
+    def build(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+        recorder = _RECORDER.get()
+        if recorder is None:
+            yield from original(box, parent, *args)
+            return
+        if isinstance(box, boxes.MarginBox):
+            recorder.margin = str(box.at_keyword)
+            try:
+                yield from original(box, parent, *args)
+            finally:
+                recorder.margin = None
+            return
+        inner = getattr(box, "_box", box)
+        element = getattr(inner, "element", None)
+        if element is None and recorder.margin is None:
+            yield from original(box, parent, *args)
+            return
+        # Margin content has no element: its identity is its box, never joined to another.
+        key = (id(inner if element is None else element), str(getattr(inner, "element_tag", "")))
+        lang, scope = recorder.facts.get(key[0], (None, None))
+        origin = Origin(key=key, lang=lang, scope=scope, margin=recorder.margin)
+        for made in original(box, parent, *args):
+            # html and body pass their children's elements up: the innermost call is theirs.
+            if made.number is not None:
+                recorder.origins.setdefault(made.number, origin)
+            yield made
+
+    build.esj_review_recorder = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build
+
+
+def _finished(pdf: bytes, origins: dict[int, Origin], variant: str, validate: bool) -> bytes:
+    """Finish the structure tree and the catalog, and save: for the archival variant with the
+    settings PDF/A-3b pins, after dropping the empty pattern and shading dictionaries
+    WeasyPrint writes. With `validate`, the archival bytes also go through pikepdf's PDF/A
     validator, and a file that does not pass is not written (about 0.2 s a report)."""
-    import io
-
     import pikepdf
     from pikepdf import pdfa
 
+    from esj_review.report.tagging import finish_tags
+
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        finish_tags(doc, origins)
+        out = io.BytesIO()
+        if variant != "archival":
+            doc.save(
+                out,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            )
+            return out.getvalue()
         for obj in doc.objects:
             if isinstance(obj, pikepdf.Dictionary):
                 for key in ("/Pattern", "/Shading"):
                     value = obj.get(key)
                     if isinstance(value, pikepdf.Dictionary) and len(value) == 0:
                         del obj[key]
-        out = io.BytesIO()
         if not validate:
             doc.save(out, **pdfa.resolve_save_kwargs("3b", deterministic_id=True))
             return out.getvalue()
