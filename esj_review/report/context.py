@@ -520,7 +520,7 @@ def _ledger_answer(
         text = "; ".join(answer_parts(rubric, q, value, enabled))
     else:
         text = plain_answer(value)
-        text = text[:1].upper() + text[1:]
+        text = text[:1].upper() + text[1:] if text else "Not answered"
     if len(text) <= LEDGER_LIMIT:
         return Shown.of(text)
     cut = text[:LEDGER_LIMIT].rsplit(None, 1)[0].rstrip(",;:")
@@ -556,7 +556,7 @@ def _ledger(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, A
 
 CHART_WIDTH = 504.0  # points: the text width of a US Letter page with 0.75in margins
 CHART_LABEL = 196.0  # where the bars start
-CHART_BARS = 236.0  # the longest bar (the heaviest component)
+CHART_BARS = 200.0  # the longest bar (the heaviest component); its value label follows it
 CHART_ROW = 24.0
 
 
@@ -573,7 +573,9 @@ def _chart(card: Scorecard) -> dict[str, Any]:
                 "y": CHART_ROW * n + 4,
                 "full": round(full, 1),
                 "done": round(done, 1),
-                "value": (f"{c.percent:g}% of {c.weight:g}" if c.applicable else "not applicable"),
+                "value": (
+                    f"{c.percent:g}% · weight {c.weight:g}" if c.applicable else "not applicable"
+                ),
                 "applicable": c.applicable,
             }
         )
