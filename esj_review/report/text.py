@@ -7,6 +7,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,10 +147,12 @@ def _letters_by_script(text: str) -> dict[str, int]:
 @functools.lru_cache(maxsize=4096)
 def lang_of(text: str) -> str | None:
     """The BCP 47 tag of the text's language when it is confidently not English, else None."""
-    if text.isascii():
-        counts = {"Latn": sum(ch.isalpha() for ch in text)}
+    # The scripts of what the report shows (a longer answer is cut there): bounded work.
+    shown = text[:MAX_SHOWN]
+    if shown.isascii():
+        counts = {"Latn": sum(ch.isalpha() for ch in shown)}
     else:
-        counts = _letters_by_script(text)
+        counts = _letters_by_script(shown)
     if not any(counts.values()):
         return None
     # One CJK character carries about a word; weigh it against the letters of other scripts.
@@ -173,9 +176,9 @@ def chinese_variant(text: str) -> str:
     """zh-Hant or zh-Hans from the characters only one of the two systems uses, over all the
     text; plain zh when every character is common to both."""
     trad, simp, shared = _hanzi_sets()
-    chars = set(text)
-    only_trad = chars & trad - shared
-    only_simp = chars & simp - shared
+    chars = Counter(text)
+    only_trad = chars.keys() & trad - shared
+    only_simp = chars.keys() & simp - shared
     if only_trad and not only_simp:
         return "zh-Hant"
     if only_simp and not only_trad:
@@ -183,8 +186,8 @@ def chinese_variant(text: str) -> str:
     if not only_trad:
         return "zh"
     # Mixed (a quoted name, a stray character): the system most of the text is written in.
-    n_trad = sum(text.count(ch) for ch in only_trad)
-    n_simp = sum(text.count(ch) for ch in only_simp)
+    n_trad = sum(chars[ch] for ch in only_trad)
+    n_simp = sum(chars[ch] for ch in only_simp)
     return "zh-Hant" if n_trad > n_simp else "zh-Hans" if n_simp > n_trad else "zh"
 
 
