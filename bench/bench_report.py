@@ -1,7 +1,10 @@
 """Report speed: the whole `esj-review report` pipeline against WeasyPrint alone.
 
 The target: rendering the example report takes within 1.2x of WeasyPrint rendering the same
-HTML alone (with the same PDF/A-3b and tagging options). Run: make bench
+HTML alone (with the same PDF/A-3b or PDF/UA-1 and tagging options), for the archival and the
+accessible variant. Our figure includes everything after WeasyPrint too: the structure tree
+finished with pikepdf (artifacts, joined elements, scopes, languages) and the PDF/A save.
+Run: make bench
 """
 
 from __future__ import annotations
@@ -42,17 +45,19 @@ def main() -> None:
     review = load_review(EXAMPLE)
     html = render_html(build_context(rubric, review, score(rubric, review), DATE))
 
-    def full() -> object:
-        return render_report(rubric, review, "pdf", "archival", DATE)
+    for variant, options in (("archival", "pdf/a-3b"), ("accessible", "pdf/ua-1")):
 
-    def alone() -> object:
-        return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True)
+        def full(variant: str = variant) -> object:
+            return render_report(rubric, review, "pdf", variant, DATE)
 
-    ours = median_seconds(full)
-    theirs = median_seconds(alone)
-    print(f"WeasyPrint alone, same HTML:   {theirs:6.3f} s (median of {RUNS})")
-    print(f"esj-review report (archival):  {ours:6.3f} s (median of {RUNS})")
-    print(f"ratio: {ours / theirs:.2f}x (target: 1.2x or less)")
+        def alone(options: str = options) -> object:
+            return weasyprint.HTML(string=html).write_pdf(pdf_variant=options, pdf_tags=True)
+
+        ours = median_seconds(full)
+        theirs = median_seconds(alone)
+        print(f"WeasyPrint alone, same HTML ({options}):  {theirs:6.3f} s (median of {RUNS})")
+        print(f"esj-review report ({variant}):{' ' * (12 - len(variant))}{ours:6.3f} s")
+        print(f"ratio: {ours / theirs:.2f}x (target: 1.2x or less)")
 
 
 if __name__ == "__main__":
