@@ -20,6 +20,7 @@ from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
 from esj_review.report.method import plain_method
+from esj_review.report.statement import Statement, build_statement
 from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
@@ -90,6 +91,7 @@ class ReportContext:
     sections: list[dict[str, Any]]
     ledger: list[dict[str, Any]]
     component_max: dict[str, str] = field(default_factory=dict)
+    statement: Statement = field(default_factory=Statement)  # page 1, cut to fit the page
 
     @property
     def plain_method(self) -> list[tuple[str, str]]:
@@ -245,6 +247,9 @@ def build_context(
         alignment=_alignment(rubric, review, shown),
         sections=_sections(rubric, review, slots),
         ledger=_ledger(rubric, review, card),
+        statement=build_statement(
+            rubric, review, card, shown, impacts, facts, reason_sentence(rubric, card)
+        ),
     )
 
 
