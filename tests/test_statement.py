@@ -20,17 +20,21 @@ import pdfplumber
 import pytest
 import tinyhtml5
 
+from esj_review.batch.sheets import dictionary_rows, row_to_review
+from esj_review.core.columns import REVIEWER_COLUMNS, header_problems, sheet_columns
 from esj_review.core.qtypes.multiselect import MultiselectQuestion
 from esj_review.core.qtypes.number import NumberQuestion
 from esj_review.core.qtypes.repeat import RepeatQuestion
-from esj_review.core.review import Review, load_review, parse_review
+from esj_review.core.review import Review, Reviewer, load_review, parse_review
 from esj_review.core.rubric import Rubric
 from esj_review.core.rubrics import load_rubric
 from esj_review.core.scoring import score
+from esj_review.interview.session import new_review
 from esj_review.report.context import build_context
 from esj_review.report.render import render_html, render_report
 from esj_review.report.statement import _Pool, cut, lines, share
 from tests.conftest import EXAMPLES
+from tests.scripted import Scripted, flatten
 
 DATE = dt.date(2026, 11, 29)
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -330,3 +334,61 @@ def test_share_keeps_floors_and_grows_in_turn() -> None:
     assert share(50, pools) == {"a": 2, "b": 1, "c": 1}
     assert share(0, pools) == {"a": 1, "b": 1, "c": 1}  # the floors stand
     assert share(1000, pools) == {"a": 5, "b": 5, "c": 1}
+
+
+# --- who prepared it: the interview and the batch sheet ------------------------------------
+
+
+class _TTY:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_interview_asks_who_prepared_the_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transit_data: dict[str, Any], kc: Rubric
+) -> None:
+    monkeypatch.setattr("sys.stdin", _TTY())
+    answers = {
+        "proposal.id": "EX-1",
+        "proposal.title": "A proposal",
+        "proposal.kind": "program",
+        "rubric.enable.digital_equity": False,
+        "meta.reviewer.name": "Jo Analyst",
+        "meta.reviewer.contact": "  jo@example.gov ",
+        **flatten(transit_data["answers"]),
+    }
+    prompter = Scripted(answers, ["default"] * 8 + [True])
+    new_review(tmp_path / "r.yaml", None, None, prompter)
+    saved = load_review(tmp_path / "r.yaml")
+    assert saved.meta.reviewer == Reviewer(name="Jo Analyst", contact="jo@example.gov")
+    assert prompter.asked.index("meta.reviewer.role") < prompter.asked.index("summary")
+    text = text_of(statement_of(kc, saved))
+    assert "Prepared by: Jo Analyst · jo@example.gov" in text
+
+
+def test_an_answers_file_that_names_its_preparer_is_not_asked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", _TTY())
+    prefill = tmp_path / "prefill.yaml"
+    text = (EXAMPLES / "reduced-fare-transit.yaml").read_text()
+    prefill.write_text(text.replace("reviewer: Example analyst", "reviewer: {name: A, role: B}"))
+    prompter = Scripted({}, ["default", "default", "default", True])
+    new_review(tmp_path / "out.yaml", None, prefill, prompter)
+    assert not any(path.startswith("meta.") for path in prompter.asked)
+    assert load_review(tmp_path / "out.yaml").meta.reviewer == Reviewer(name="A", role="B")
+
+
+def test_the_sheet_has_the_preparer_columns(kc: Rubric) -> None:
+    columns = sheet_columns(kc)
+    assert set(REVIEWER_COLUMNS) <= set(columns)
+    assert columns.index("meta.reviewer.name") < columns.index("summary")
+    assert header_problems(kc, columns) == []
+    assert {row[0] for row in dictionary_rows(kc)} >= set(REVIEWER_COLUMNS)
+    cells = {"proposal.id": "P-1", "proposal.title": "T", "meta.reviewer.name": " Jo "}
+    data, problems = row_to_review(kc, {**cells, "meta.reviewer.contact": "jo@example.gov"})
+    assert problems == []
+    review = parse_review(data, "row 2")
+    assert review.meta.reviewer == Reviewer(name="Jo", contact="jo@example.gov")
+    data, _ = row_to_review(kc, {"proposal.id": "P-2", "proposal.title": "T"})
+    assert "meta" not in data  # no preparer given: none made up

@@ -16,6 +16,7 @@ from esj_review.core.columns import (
     ENABLE_COLUMN,
     FIXED_COLUMNS,
     PROPOSAL_COLUMNS,
+    REVIEWER_COLUMNS,
     question_columns,
     sheet_columns,
 )
@@ -59,12 +60,16 @@ def row_to_review(rubric: Rubric, cells: dict[str, Any]) -> tuple[dict[str, Any]
                 continue
             item = answers.setdefault(q.id, {}).setdefault(parts[1], {})
             _fill(rubric, sub, column, cells, item, problems, enabled, key=sub.id)
-    data = {
+    data: dict[str, Any] = {
         "format": REVIEW_FORMAT,
         "rubric": {"id": rubric.id, "version": rubric.version, "enable": sorted(enabled)},
         "proposal": {k: v for k, v in proposal.items() if v is not None},
         "answers": answers,
     }
+    reviewer = {key.rsplit(".", 1)[1]: _text(cells.get(key)) for key in REVIEWER_COLUMNS}
+    reviewer = {k: v for k, v in reviewer.items() if v}
+    if reviewer:
+        data["meta"] = {"reviewer": reviewer}
     return data, problems
 
 

@@ -4,7 +4,9 @@ reading a row and checking a sheet's header all come from here.
 A sheet has the proposal's columns, then one column per question; a repeated question is
 flattened into one column per item and sub-question (`determinant_impacts.housing.direction`).
 The optional-items column, `rubric.enable`, follows the proposal's columns when the rubric has
-optional items (an opted-in determinant can come from a sheet like any other answer).
+optional items (an opted-in determinant can come from a sheet like any other answer). The
+preparer's columns (`meta.reviewer.name`, `.role`, `.contact`, all optional) come next: they
+are printed on the report's first page and never scored.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def _optional_items(rubric: Rubric) -> str:
 
 
 ENABLE_COLUMN = "rubric.enable"
+REVIEWER_COLUMNS = ("meta.reviewer.name", "meta.reviewer.role", "meta.reviewer.contact")
 FIXED_COLUMNS = (
     Column("proposal.id", "Proposal id (used in file names)", "text", required=True),
     Column("proposal.title", "Proposal title", "text", required=True),
@@ -48,6 +51,9 @@ FIXED_COLUMNS = (
         "multiselect",
         choices=_optional_items,
     ),
+    Column(REVIEWER_COLUMNS[0], "Who prepared the review (printed on page 1; not scored)", "text"),
+    Column(REVIEWER_COLUMNS[1], "The preparer's role or office", "text"),
+    Column(REVIEWER_COLUMNS[2], "How a reader can reach the preparer (email or phone)", "text"),
 )
 """The columns before the questions, as the data dictionary lists them."""
 
@@ -74,7 +80,8 @@ def sheet_columns(rubric: Rubric) -> list[str]:
     """Batch-sheet columns: proposal fields, `rubric.enable` when the rubric has optional
     items, then one per question (repeats flattened)."""
     enable = [ENABLE_COLUMN] if rubric.optional_items() else []
-    return [*PROPOSAL_COLUMNS, *enable, *(name for name, _ in question_columns(rubric))]
+    questions = (name for name, _ in question_columns(rubric))
+    return [*PROPOSAL_COLUMNS, *enable, *REVIEWER_COLUMNS, *questions]
 
 
 def header_problems(rubric: Rubric, columns: list[str]) -> list[Problem]:

@@ -21,6 +21,7 @@ from esj_review.core.review import (
     REVIEW_FORMAT,
     Proposal,
     Review,
+    Reviewer,
     RubricRef,
     load_review,
     tidy_hidden,
@@ -146,6 +147,54 @@ def finish_proposal(interview: Interview, ask_enable: bool) -> None:
         interview.save()
 
 
+REVIEWER_FIELDS = (
+    ("name", "Who prepared this review? Your name (optional)", "Printed on page 1 of the report."),
+    (
+        "role",
+        "Your role or office (optional)",
+        "So a reader knows where the review comes from: Equity analyst, Budget Office.",
+    ),
+    (
+        "contact",
+        "How can a reader reach you or your office? (optional)",
+        "An email address or a phone number; printed on page 1 of the report.",
+    ),
+)
+
+
+def ask_reviewer(interview: Interview) -> None:
+    """Ask who prepared the review (name, role, contact), each optional; saves each answer.
+    Parts the review already has are not asked again."""
+    known = interview.review.meta.reviewer or Reviewer()
+    for key, message, why in REVIEWER_FIELDS:
+        if getattr(known, key):
+            continue
+        spec = PromptSpec(
+            f"meta.reviewer.{key}",
+            "text",
+            message,
+            help=why,
+            convert=str.strip,
+            check=lambda value: None if len(value) <= 200 else "at most 200 characters",
+        )
+        value = answer_from(spec, interview.prompter.ask(spec))
+        if value is None:
+            continue
+        known = known.model_copy(update={key: value})
+        interview.review.meta.reviewer = known
+        interview.save()
+
+
+def reviewer_of(data: dict[str, Any]) -> Reviewer | None:
+    """`meta.reviewer` of an answers file (a mapping or, as older files wrote it, a name);
+    None when it is missing or does not fit."""
+    value = _mapping(data.get("meta")).get("reviewer")
+    try:
+        return Reviewer(name=value) if isinstance(value, str) else Reviewer(**_mapping(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def first_missing(interview: Interview) -> Section | None:
     """The first section that still has unanswered required questions."""
     states = interview.section_states()
@@ -186,8 +235,12 @@ def guarded(interview: Interview, work: Callable[[], T]) -> T:
 
 def prefill(
     path: Path, rubric: Rubric | None
-) -> tuple[Rubric, dict[str, Any], dict[str, Any], list[str] | None, list[Problem]]:
-    """Read an answers file (a review or part of one); drop what does not fit, say why."""
+) -> tuple[
+    Rubric, dict[str, Any], dict[str, Any], list[str] | None, list[Problem], Reviewer | None
+]:
+    """Read an answers file (a review or part of one); drop what does not fit, say why.
+    Returns the rubric, the known proposal fields, the answers, the optional items switched
+    on (None: not decided), the problems, and who prepared it."""
     data = load_data(path)
     if not isinstance(data, dict):
         raise InputFileError(path, "expected a mapping with `proposal` and `answers`")
@@ -219,7 +272,7 @@ def prefill(
         elif parts[0] == "proposal" and len(parts) > 1:
             proposal.pop(parts[1], None)
     known = {k: v for k, v in proposal.items() if k in {"id", "title", "kind", "department"} and v}
-    return rubric, known, review.answers, enable, problems
+    return rubric, known, review.answers, enable, problems, reviewer_of(data)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -258,8 +311,9 @@ def new_review(
     proposal: dict[str, Any] = {}
     answers: dict[str, Any] = {}
     enable: list[str] | None = None
+    reviewer: Reviewer | None = None
     if answers_file is not None:
-        rubric, proposal, answers, enable, problems = prefill(answers_file, rubric)
+        rubric, proposal, answers, enable, problems, reviewer = prefill(answers_file, rubric)
         for problem in problems:
             prompter.show(
                 Text(f"Not used, will be asked: {problem.render(answers_file)}", "yellow")
@@ -269,12 +323,15 @@ def new_review(
     if not interactive and not {"id", "title"} <= proposal.keys():
         raise InteractiveRequired()
     review = start_review(rubric, prompter, proposal, answers, enable)
+    review.meta.reviewer = reviewer
     interview = Interview(rubric, review, output or default_path(review.proposal.id), prompter)
     interview.save()
     prompter.show(Text(f"Saving to {interview.path} after every answer.", style="dim"))
     if not interactive and first_missing(interview) is None:
         return interview  # everything was pre-filled: nothing to ask
     guarded(interview, lambda: finish_proposal(interview, ask_enable=enable is None))
+    if reviewer is None:  # a file that names its preparer has decided who that is
+        guarded(interview, lambda: ask_reviewer(interview))
     guarded(interview, interview.menu)
     return interview
 
