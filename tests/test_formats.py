@@ -288,3 +288,40 @@ def test_markdown_user_text_makes_no_markup_and_stays_in_its_cell() -> None:
         "\\[six\\](http://x) \\*\\*seven\\*\\*"
     ) in row
     assert "\n- two" not in md and "\n1. four" not in md and "\n===" not in md
+
+
+def as_html(markdown: str) -> Element:
+    """The Markdown as a CommonMark renderer with tables (GitHub's flavour) shows it."""
+    from markdown_it import MarkdownIt  # comes with rich
+
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    root: Element = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{html}</body></html>")
+    return root
+
+
+def test_markdown_renders_to_the_reports_headings_and_tables() -> None:
+    ctx = context_of(TRANSIT)
+    shown = as_html(render_markdown(ctx))
+    assert headings(shown) == headings(tinyhtml5.parse(render_html(ctx, "html")))
+    tables = list(shown.iter(f"{NS}table"))
+    ledger = [
+        t for t in tables if [words(th) for th in t.iter(f"{NS}th")][:2] == ["Question", "Answer"]
+    ]
+    body = ledger[-1].find(f"{NS}tbody")
+    assert body is not None
+    groups = len({r["component"] for r in ctx.ledger})
+    assert len(list(body)) == len(ctx.ledger) + groups
+    links = [a.get("href") for a in shown.iter(f"{NS}a")]
+    assert links == [s.url for s in ctx.rubric.sources if s.url]
+
+
+def test_markdown_user_text_renders_as_text() -> None:
+    hostile = "one\n- two\n1. three\n===\n# four\n> five\n<b>six</b> [seven](http://x) **eight**"
+    shown = as_html(render_markdown(context_of(TRANSIT, history=hostile, summary=hostile)))
+    cells = [td for td in shown.iter(f"{NS}td") if "one" in words(td) and "eight" in words(td)]
+    assert len(cells) == 2  # section 4's two answers, each in its cell
+    (summary,) = [p for p in shown.iter(f"{NS}p") if words(p).startswith("one")]  # page 1's
+    squeezed = [re.sub(r"\s", "", "".join(e.itertext())) for e in [*cells, summary]]
+    assert squeezed == [re.sub(r"\s", "", hostile)] * 3  # every character, shown as written
+    made = {e.tag.split("}")[-1] for e in [*cells[0].iter(), *cells[1].iter(), *summary.iter()]}
+    assert made <= {"td", "p", "br"}, made  # no list, heading, quote, bold or link
