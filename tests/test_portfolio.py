@@ -210,6 +210,16 @@ def test_flag_notes_are_short_labels_one_per_flag() -> None:
     ]
 
 
+def test_a_flag_raised_for_many_items_names_the_first_few() -> None:
+    flags = [
+        {"id": "f", "severity": "info", "message": f"Item {n}: a burden.", "item": f"i{n}"}
+        for n in range(5)
+    ]
+    assert flag_notes(flags) == [
+        {"severity": "info", "text": "A burden (Item 0, Item 1, Item 2 and 2 more)"}
+    ]
+
+
 def ranked_cells(html: str) -> list[str]:
     """The text of each Flags cell of the ranked table."""
     root = tinyhtml5.parse(html)

@@ -43,6 +43,8 @@ WARNINGS_SHOWN = 50
 """Warnings listed in the portfolio (a page); the rest are counted, and all are in errors.csv."""
 SHORT_FLAG = 80
 """Characters of a flag's short text in the ranked table."""
+FLAG_ITEMS = 3
+"""Items named after a per-item flag's short text in the ranked table."""
 
 
 def ranked(rubric: Rubric, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -176,12 +178,18 @@ def flag_notes(flags: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
             label = f["message"].split(": ", 1)[0] if ": " in f["message"] else str(f["item"])
             note["items"].append(label)
     return [
-        {
-            "severity": n["severity"],
-            "text": n["text"] + (f" ({', '.join(n['items'])})" if n["items"] else ""),
-        }
-        for n in notes.values()
+        {"severity": n["severity"], "text": n["text"] + _items(n["items"])} for n in notes.values()
     ]
+
+
+def _items(labels: list[str]) -> str:
+    """Where a per-item flag was raised: " (Housing, Transit)", " (Housing, Transit, Parks and
+    2 more)"; nothing for a flag of the whole proposal."""
+    if not labels:
+        return ""
+    shown = ", ".join(labels[:FLAG_ITEMS])
+    more = len(labels) - FLAG_ITEMS
+    return f" ({shown} and {more} more)" if more > 0 else f" ({shown})"
 
 
 def _short(text: str) -> str:
