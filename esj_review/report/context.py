@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from esj_review._version import __version__
-from esj_review.core.answers import Slot, answer_parts, impact_items, plain_answer
+from esj_review.core.answers import Slot, answer_parts, impact_items
 from esj_review.core.conditions import MISSING, describe, is_answered
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
+from esj_review.report.chapters import (
+    LEDGER_POINTER,
+    alignment_groups,
+    chart,
+    citations,
+    determinant_rows,
+    impact_lines,
+    ledger_rows,
+    money,
+)
 from esj_review.report.method import plain_method
 from esj_review.report.statement import Statement, build_statement
 from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 STATEMENT_LIMIT = 550  # characters of a narrative shown on the one-page statement
-LEDGER_LIMIT = 240  # characters of an answer the ledger shows; longer ones end at a word
 
 
 @dataclass(frozen=True)
@@ -115,21 +123,17 @@ class ReportContext:
     @property
     def chart(self) -> dict[str, Any]:
         """The component chart's geometry, in points: each bar's full length is its weight."""
-        return _chart(self.card)
+        return chart(self.card)
 
     @property
     def impact_lines(self) -> list[dict[str, Any]]:
         """Each benefit and burden with how it counts, in words, and its signed value."""
-        return [
-            {"label": e.question, "rule": plain_impact_rule(e.rule), "value": e.points}
-            for e in self.card.ledger
-            if e.component == "impact"
-        ]
+        return impact_lines(self.card)
 
     @property
     def sources(self) -> list[dict[str, str]]:
         """The rubric's sources as citations: title, publisher, year, and a web link."""
-        return _sources(self.rubric)
+        return citations(self.rubric)
 
     @property
     def unverified_phases(self) -> list[str]:
@@ -243,8 +247,8 @@ def build_context(
         by_population=_by_population(rubric, review, shown, impacts),
         benefits_text=narrative(fields.benefits),
         mitigations=_mitigations(rubric, review, impacts, narrative(fields.mitigation)),
-        determinants=_determinants(rubric, review, impacts),
-        alignment=_alignment(rubric, review, shown),
+        determinants=determinant_rows(rubric, review, impacts),
+        alignment=alignment_groups(rubric, review, shown),
         sections=_sections(rubric, review, slots),
         ledger=_ledger(rubric, review, card),
         statement=build_statement(
@@ -326,72 +330,6 @@ def _mitigations(
     return out
 
 
-def _determinants(
-    rubric: Rubric, review: Review, impacts: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Every determinant in the rubric, with the impact where the proposal touches it."""
-    spec = rubric.report.impacts
-    by_id = {e["id"]: e for e in impacts}
-    rows = []
-    for item in rubric.determinants:
-        if item.optional and item.id not in review.enabled:
-            continue
-        entry = by_id.get(item.id)
-        row: dict[str, Any] = {
-            "label": item.label,
-            "touched": entry is not None,
-            "optional": item.optional,
-        }
-        if entry is not None and spec is not None:
-            enabled = review.enabled
-            row["direction"] = _label_of(rubric, entry, spec.direction, enabled)
-            sizes = [
-                _label_of(rubric, entry, spec.benefit_size, enabled),
-                _label_of(rubric, entry, spec.burden_size, enabled),
-            ]
-            parts = []
-            if sizes[0]:
-                parts.append(f"benefit {sizes[0].lower()}")
-            if sizes[1]:
-                parts.append(f"burden {sizes[1].lower()}")
-            row["size"] = ", ".join(parts)
-            who = [
-                _label_of(rubric, entry, spec.benefit_reach, enabled),
-                _label_of(rubric, entry, spec.burden_bearers, enabled),
-            ]
-            row["who"] = "; ".join(
-                w
-                for w in (
-                    f"gains: {who[0]}" if who[0] else "",
-                    f"bears: {who[1]}" if who[1] else "",
-                )
-                if w
-            )
-            row["populations"] = _label_of(rubric, entry, spec.populations, enabled)
-        rows.append(row)
-    return rows
-
-
-def _alignment(rubric: Rubric, review: Review, shown: dict[str, Slot]) -> list[dict[str, Any]]:
-    """Each alignment list with what the proposal advances and what it does not, in words."""
-    out = []
-    for qid in rubric.report.alignment:
-        q = rubric.question(qid)
-        if q is None:
-            continue
-        chosen = shown[qid].value if qid in shown and isinstance(shown[qid].value, list) else []
-        choices = [(c.label, c.id in chosen) for c in rubric.choices_for(q, review.enabled)]
-        out.append(
-            {
-                "title": q.prompt,
-                "choices": choices,
-                "advanced": [label for label, yes in choices if yes],
-                "not_advanced": [label for label, yes in choices if not yes],
-            }
-        )
-    return out
-
-
 def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[str, Any]]:
     """Every section with every shown question and its answer; required blanks are gaps.
 
@@ -450,161 +388,10 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
     return out
 
 
-def money(text: str) -> str:
-    """A dollar amount as a council reads it: "$4,200,000", "-$1,300,000" (sign before $)."""
-    text = text.strip()
-    if text[:1] in ("-", "\u2212"):
-        return "-$" + text[1:].lstrip()
-    return "$" + text
-
-
-def _ledger_question(
-    rubric: Rubric, path: str, enabled: frozenset[str]
-) -> tuple[Question | None, str]:
-    """The question behind a ledger line and its plain label ("Item: question")."""
-    parts = path.split(".")
-    q = rubric.question(parts[0])
-    if q is None:
-        return None, path  # an impact line: its label is already plain
-    if isinstance(q, RepeatQuestion) and len(parts) == 3:
-        item = rubric.item_label(q, parts[1], enabled)
-        child = next((c for c in q.children() if c.id == parts[2]), None)
-        if child is None:
-            return None, item
-        return child, f"{item}: {child.label or child.prompt}"
-    return q, q.label or q.prompt
-
-
-_LENGTH_RULES = (
-    (re.compile(r" of at least \d+ characters"), ""),
-    (re.compile(r"answer shorter than \d+ characters"), "not counted as an answer"),
-)
-
-
-def plain_impact_rule(rule: str) -> str:
-    """An impact line's arithmetic with words for ids ("funding status", not "funding_status")
-    and a real multiplication sign."""
-    rule = re.sub(r"\b([a-z]+(?:_[a-z0-9]+)+)\b", lambda m: m[1].replace("_", " "), rule)
-    rule = re.sub(r"\bx(?=\d)", "× ", rule)
-    return rule.replace(" x ", " × ")
-
-
-_SUM = re.compile(r"^sum of chosen choices \(([^)]*)\) = (.*)$")
-
-
-def _plain_rule(q: Question | None, rule: str) -> str:
-    """A ledger rule in the reader's words: the answer stands beside it, so the rule says how
-    it scored without repeating it, and never states a length threshold."""
-    for pattern, plain in _LENGTH_RULES:
-        rule = pattern.sub(plain, rule)
-    rule = rule.replace(": no points of ", ": 0 of ")
-    if q is None:
-        return plain_impact_rule(rule)
-    if rule.startswith("choice '"):
-        return "this choice" + rule[rule.index(" scores") :]
-    if rule.startswith(("yes scores", "no scores")):
-        return f"“{rule[: rule.index(' ')].capitalize()}”" + rule[rule.index(" scores") :]
-    summed = _SUM.match(rule)
-    if summed:
-        points = {part.rsplit(" ", 1)[-1] for part in summed[1].split(", ") if part}
-        each = (
-            f"{points.pop()} for each one chosen"
-            if len(points) == 1
-            else "points of each one chosen, added"
-        )
-        return f"{each}: {summed[2]}"
-    return rule
-
-
-def _ledger_answer(
-    rubric: Rubric, q: Question | None, value: Any, enabled: frozenset[str]
-) -> Shown:
-    """A scored answer whole, with labels for choices; a very long one ends at a word, with
-    a pointer to where it is whole."""
-    if q is not None and is_answered(value):
-        text = "; ".join(answer_parts(rubric, q, value, enabled))
-    else:
-        text = plain_answer(value)
-        text = text[:1].upper() + text[1:] if text else "Not answered"
-    if len(text) <= LEDGER_LIMIT:
-        return Shown.of(text)
-    cut = text[:LEDGER_LIMIT].rsplit(None, 1)[0].rstrip(",;:")
-    shown = Shown.of(cut)
-    return Shown(shown.text + " … (whole in section 4 and in the attached review)", shown.lang)
-
-
 def _ledger(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, Any]]:
-    """Every scored answer in plain labels, grouped by component, in the rubric's order."""
-    labels = {"impact": "Impact (benefits and burdens)"}
-    labels.update({c.id: c.label for c in card.components})
-    order = list(labels)
-    enabled = review.enabled
-    rows = []
-    for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
-        q, question = _ledger_question(rubric, entry.question, enabled)
-        rows.append(
-            {
-                "component": labels[entry.component],
-                "question": question[:1].upper() + question[1:],
-                "answer": _ledger_answer(rubric, q, entry.answer, enabled),
-                "points": (
-                    f"{entry.points:+g}"
-                    if entry.component == "impact"
-                    else f"{entry.points:g} of {entry.max:g}"
-                ),
-                "contribution": f"{entry.contribution:.2f}",
-                "rule": _plain_rule(q, entry.rule),
-            }
-        )
+    """The ledger rows, each answer as `Shown`; a cut one says where it is whole."""
+    rows = ledger_rows(rubric, review, card)
+    for row in rows:
+        shown = Shown.of(row.pop("answer_text"))
+        row["answer"] = Shown(shown.text + LEDGER_POINTER, shown.lang) if row.pop("cut") else shown
     return rows
-
-
-CHART_WIDTH = 504.0  # points: the text width of a US Letter page with 0.75in margins
-CHART_LABEL = 196.0  # where the bars start
-CHART_BARS = 200.0  # the longest bar (the heaviest component); its value label follows it
-CHART_ROW = 24.0
-
-
-def _chart(card: Scorecard) -> dict[str, Any]:
-    """Bars whose full length is the component's weight and whose filled part is its points."""
-    heaviest = max((c.weight for c in card.components), default=0) or 1
-    bars = []
-    for n, c in enumerate(card.components):
-        full = CHART_BARS * c.weight / heaviest
-        done = full * (c.percent or 0) / 100 if c.applicable else 0.0
-        bars.append(
-            {
-                "label": c.label,
-                "y": CHART_ROW * n + 4,
-                "full": round(full, 1),
-                "done": round(done, 1),
-                "value": (
-                    f"{c.percent:g}% · weight {c.weight:g}" if c.applicable else "not applicable"
-                ),
-                "applicable": c.applicable,
-            }
-        )
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_ROW * len(bars) + 8,
-        "x": CHART_LABEL,
-        "bars": bars,
-    }
-
-
-def _sources(rubric: Rubric) -> list[dict[str, str]]:
-    """Citations: "Title. Publisher, year." and an http(s) address to link (others not linked)."""
-    out = []
-    for source in rubric.sources:
-        by = ", ".join(str(x) for x in (source.publisher, source.year) if x)
-        url = source.url or ""
-        out.append(
-            {
-                "id": source.id,
-                "title": source.title,
-                "by": by,
-                "url": url if re.match(r"^https?://[^\s\"'<>]+$", url) else "",
-                "note": source.note,
-            }
-        )
-    return out

@@ -1,0 +1,277 @@
+"""Sections 2-5 of the report as plain data: the ledger in the reader's words, the chart,
+the determinants and alignment lists, the sources as citations, and money.
+
+Pure, like the context that holds them; user text comes back as plain strings, and the
+context turns it into `Shown` values.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from esj_review.core.answers import Slot, answer_parts, plain_answer
+from esj_review.core.conditions import MISSING, is_answered
+from esj_review.core.qtypes.repeat import RepeatQuestion
+from esj_review.core.review import Review
+from esj_review.core.rubric import Question, Rubric
+from esj_review.core.scoring import Scorecard
+from esj_review.report.text import visible
+
+LEDGER_LIMIT = 240  # characters of an answer the ledger shows; longer ones end at a word
+LEDGER_POINTER = " … (whole in section 4 and in the attached review)"
+
+
+def answer_label(
+    rubric: Rubric, entry: dict[str, Any], qid: str | None, enabled: frozenset[str]
+) -> str:
+    """One answer of a repeat item as the reader sees it ("" when not answered)."""
+    if qid is None:
+        return ""
+    value = entry["answers"].get(qid, MISSING)
+    q = entry["questions"].get(qid)
+    if q is None or not is_answered(value):
+        return ""
+    return "; ".join(visible(t) for t in answer_parts(rubric, q, value, enabled))
+
+
+def determinant_rows(
+    rubric: Rubric, review: Review, impacts: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every determinant in the rubric, with the impact where the proposal touches it."""
+    spec = rubric.report.impacts
+    by_id = {e["id"]: e for e in impacts}
+    rows = []
+    for item in rubric.determinants:
+        if item.optional and item.id not in review.enabled:
+            continue
+        entry = by_id.get(item.id)
+        row: dict[str, Any] = {
+            "label": item.label,
+            "touched": entry is not None,
+            "optional": item.optional,
+        }
+        if entry is not None and spec is not None:
+            enabled = review.enabled
+            row["direction"] = answer_label(rubric, entry, spec.direction, enabled)
+            sizes = [
+                answer_label(rubric, entry, spec.benefit_size, enabled),
+                answer_label(rubric, entry, spec.burden_size, enabled),
+            ]
+            parts = []
+            if sizes[0]:
+                parts.append(f"benefit {sizes[0].lower()}")
+            if sizes[1]:
+                parts.append(f"burden {sizes[1].lower()}")
+            row["size"] = ", ".join(parts)
+            who = [
+                answer_label(rubric, entry, spec.benefit_reach, enabled),
+                answer_label(rubric, entry, spec.burden_bearers, enabled),
+            ]
+            row["who"] = "; ".join(
+                w
+                for w in (
+                    f"gains: {who[0]}" if who[0] else "",
+                    f"bears: {who[1]}" if who[1] else "",
+                )
+                if w
+            )
+            row["populations"] = answer_label(rubric, entry, spec.populations, enabled)
+        rows.append(row)
+    return rows
+
+
+def alignment_groups(
+    rubric: Rubric, review: Review, shown: dict[str, Slot]
+) -> list[dict[str, Any]]:
+    """Each alignment list with what the proposal advances and what it does not, in words."""
+    out = []
+    for qid in rubric.report.alignment:
+        q = rubric.question(qid)
+        if q is None:
+            continue
+        chosen = shown[qid].value if qid in shown and isinstance(shown[qid].value, list) else []
+        choices = [(c.label, c.id in chosen) for c in rubric.choices_for(q, review.enabled)]
+        out.append(
+            {
+                "title": q.prompt,
+                "choices": choices,
+                "advanced": [label for label, yes in choices if yes],
+                "not_advanced": [label for label, yes in choices if not yes],
+            }
+        )
+    return out
+
+
+def money(text: str) -> str:
+    """A dollar amount as a council reads it: "$4,200,000", "-$1,300,000" (sign before $)."""
+    text = text.strip()
+    if text[:1] in ("-", "\u2212"):
+        return "-$" + text[1:].lstrip()
+    return "$" + text
+
+
+def ledger_question(
+    rubric: Rubric, path: str, enabled: frozenset[str]
+) -> tuple[Question | None, str]:
+    """The question behind a ledger line and its plain label ("Item: question")."""
+    parts = path.split(".")
+    q = rubric.question(parts[0])
+    if q is None:
+        return None, path  # an impact line: its label is already plain
+    if isinstance(q, RepeatQuestion) and len(parts) == 3:
+        item = rubric.item_label(q, parts[1], enabled)
+        child = next((c for c in q.children() if c.id == parts[2]), None)
+        if child is None:
+            return None, item
+        return child, f"{item}: {child.label or child.prompt}"
+    return q, q.label or q.prompt
+
+
+_LENGTH_RULES = (
+    (re.compile(r" of at least \d+ characters"), ""),
+    (re.compile(r"answer shorter than \d+ characters"), "not counted as an answer"),
+)
+
+
+def plain_impact_rule(rule: str) -> str:
+    """An impact line's arithmetic with words for ids ("funding status", not "funding_status")
+    and a real multiplication sign."""
+    rule = re.sub(r"\b([a-z]+(?:_[a-z0-9]+)+)\b", lambda m: m[1].replace("_", " "), rule)
+    rule = re.sub(r"\bx(?=\d)", "× ", rule)
+    return rule.replace(" x ", " × ")
+
+
+_SUM = re.compile(r"^sum of chosen choices \(([^)]*)\) = (.*)$")
+
+
+def plain_rule(q: Question | None, rule: str) -> str:
+    """A ledger rule in the reader's words: the answer stands beside it, so the rule says how
+    it scored without repeating it, and never states a length threshold."""
+    for pattern, plain in _LENGTH_RULES:
+        rule = pattern.sub(plain, rule)
+    rule = rule.replace(": no points of ", ": 0 of ")
+    if q is None:
+        return plain_impact_rule(rule)
+    if rule.startswith("choice '"):
+        return "this choice" + rule[rule.index(" scores") :]
+    if rule.startswith(("yes scores", "no scores")):
+        return f"“{rule[: rule.index(' ')].capitalize()}”" + rule[rule.index(" scores") :]
+    summed = _SUM.match(rule)
+    if summed:
+        points = {part.rsplit(" ", 1)[-1] for part in summed[1].split(", ") if part}
+        each = (
+            f"{points.pop()} for each one chosen"
+            if len(points) == 1
+            else "points of each one chosen, added"
+        )
+        return f"{each}: {summed[2]}"
+    return rule
+
+
+def ledger_answer(
+    rubric: Rubric, q: Question | None, value: Any, enabled: frozenset[str]
+) -> tuple[str, bool]:
+    """A scored answer whole, with labels for choices; a very long one ends at a word (True:
+    it was cut, and the report says where it is whole)."""
+    if q is not None and is_answered(value):
+        text = "; ".join(answer_parts(rubric, q, value, enabled))
+    else:
+        text = plain_answer(value)
+        text = text[:1].upper() + text[1:] if text else "Not answered"
+    if len(text) <= LEDGER_LIMIT:
+        return text, False
+    return text[:LEDGER_LIMIT].rsplit(None, 1)[0].rstrip(",;:"), True
+
+
+def ledger_rows(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, Any]]:
+    """Every scored answer in plain labels, grouped by component, in the rubric's order; the
+    answer as text (`answer_text`, `cut`)."""
+    labels = {"impact": "Impact (benefits and burdens)"}
+    labels.update({c.id: c.label for c in card.components})
+    order = list(labels)
+    enabled = review.enabled
+    rows = []
+    for entry in sorted(card.ledger, key=lambda e: order.index(e.component)):
+        q, question = ledger_question(rubric, entry.question, enabled)
+        text, cut = ledger_answer(rubric, q, entry.answer, enabled)
+        rows.append(
+            {
+                "component": labels[entry.component],
+                "question": question[:1].upper() + question[1:],
+                "answer_text": text,
+                "cut": cut,
+                "points": (
+                    f"{entry.points:+g}"
+                    if entry.component == "impact"
+                    else f"{entry.points:g} of {entry.max:g}"
+                ),
+                "contribution": f"{entry.contribution:.2f}",
+                "rule": plain_rule(q, entry.rule),
+            }
+        )
+    return rows
+
+
+def impact_lines(card: Scorecard) -> list[dict[str, Any]]:
+    """Each benefit and burden with how it counts, in words, and its signed value."""
+    return [
+        {
+            "label": e.question[:1].upper() + e.question[1:],
+            "rule": plain_impact_rule(e.rule),
+            "value": e.points,
+        }
+        for e in card.ledger
+        if e.component == "impact"
+    ]
+
+
+CHART_WIDTH = 504.0  # points: the text width of a US Letter page with 0.75in margins
+CHART_LABEL = 196.0  # where the bars start
+CHART_BARS = 200.0  # the longest bar (the heaviest component); its value label follows it
+CHART_ROW = 24.0
+
+
+def chart(card: Scorecard) -> dict[str, Any]:
+    """Bars whose full length is the component's weight and whose filled part is its points."""
+    heaviest = max((c.weight for c in card.components), default=0) or 1
+    bars = []
+    for n, c in enumerate(card.components):
+        full = CHART_BARS * c.weight / heaviest
+        done = full * (c.percent or 0) / 100 if c.applicable else 0.0
+        bars.append(
+            {
+                "label": c.label,
+                "y": CHART_ROW * n + 4,
+                "full": round(full, 1),
+                "done": round(done, 1),
+                "value": (
+                    f"{c.percent:g}% · weight {c.weight:g}" if c.applicable else "not applicable"
+                ),
+                "applicable": c.applicable,
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_ROW * len(bars) + 8,
+        "x": CHART_LABEL,
+        "bars": bars,
+    }
+
+
+def citations(rubric: Rubric) -> list[dict[str, str]]:
+    """Citations: "Title. Publisher, year." and an http(s) address to link (others not linked)."""
+    out = []
+    for source in rubric.sources:
+        by = ", ".join(str(x) for x in (source.publisher, source.year) if x)
+        url = source.url or ""
+        out.append(
+            {
+                "id": source.id,
+                "title": source.title,
+                "by": by,
+                "url": url if re.match(r"^https?://[^\s\"'<>]+$", url) else "",
+                "note": source.note,
+            }
+        )
+    return out
