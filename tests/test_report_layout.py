@@ -93,6 +93,14 @@ def test_headings_go_down_one_level_at_a_time(page: tuple[Element, Rubric]) -> N
             assert after <= before + 1, (section.get("id"), levels)
 
 
+def test_the_whole_report_never_skips_a_heading_level(page: tuple[Element, Rubric]) -> None:
+    root, _ = page
+    levels = [HEADINGS[e.tag] for e in root.iter() if e.tag in HEADINGS]
+    assert levels[0] == 1 and levels.count(1) == 1
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, levels
+
+
 def test_every_table_has_header_cells_with_scope(page: tuple[Element, Rubric]) -> None:
     root, _ = page
     tables = [t for s in chapters(root) for t in s.iter(f"{NS}table")]
