@@ -51,7 +51,6 @@ NARRATIVES = (
     "timeline",
     "metrics",
 )
-HEADING_XFAIL = "heading levels are the HTML's: the templates still skip a level (issue 11)"
 
 
 @dataclass
@@ -277,7 +276,6 @@ def test_every_data_table_has_header_cells(rendered: list[Rendered]) -> None:
                     assert "/TH" in cells, f"{item.name}: a table without header cells"
 
 
-@pytest.mark.xfail(reason=HEADING_XFAIL, strict=False)
 def test_heading_levels_never_skip(rendered: list[Rendered]) -> None:
     for item in rendered:
         with _open(item) as pdf:

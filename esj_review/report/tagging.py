@@ -33,6 +33,7 @@ from pikepdf import Array, Dictionary, Name, Pdf
 # strings, so the pattern cannot match inside a text operand.
 _TAGGED = re.compile(rb"/([A-Za-z][A-Za-z0-9]*)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 _HEADER_GROUPS = ("/THead", "/TFoot")
+_PRUNABLE = ("/Div", "/P", "/Span", "/NonStruct")
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,20 @@ def _join_split(parent: Any, origins: Mapping[int, Origin], renamed: dict[str, s
             _move_kids(kid, last)
             continue
         joined.append(kid)
-    if len(joined) != len(kids):
-        parent.K = Array(joined)
     for kid in joined:
         if isinstance(kid, Dictionary) and "/S" in kid:
             _join_split(kid, origins, renamed)
+    # A block with nothing in it (an empty div) is noise to a screen reader; an empty table
+    # cell is not: it keeps the columns in place.
+    kept = [kid for kid in joined if not (isinstance(kid, Dictionary) and _is_empty(kid))]
+    if len(kept) != len(kids):
+        parent.K = Array(kept)
+
+
+def _is_empty(element: Any) -> bool:
+    kids = element.get("/K")
+    empty = kids is None or (isinstance(kids, Array) and len(kids) == 0)
+    return empty and element.get("/S") in _PRUNABLE
 
 
 def _move_kids(source: Any, target: Any) -> None:
