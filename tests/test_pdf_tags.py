@@ -383,3 +383,17 @@ def test_the_long_review_is_still_pdfa_3b(kc: Rubric, tmp_path: Path) -> None:
     path.write_bytes(render_report(kc, _multilingual(), "pdf", "archival", DATE))
     report = pdfa.validate_written(path, "3b")
     assert report.passed, report.summary(5)
+
+
+def test_the_archival_variant_is_tagged_the_same_way(kc: Rubric) -> None:
+    """PDF/A-3b is tagged too: its margins are artifacts and every tagged sequence is in the
+    tree."""
+    review = load_review(EXAMPLES / "capital-facility-siting.yaml")
+    with pikepdf.open(io.BytesIO(render_report(kc, review, "pdf", "archival", DATE))) as pdf:
+        referenced = _referenced(pdf)
+        for page in pdf.pages:
+            for tag, mcid, in_artifact in _marked_content(page):
+                if tag != "/Artifact" and not in_artifact:
+                    assert (page.objgen, mcid) in referenced
+        kinds = [str(e.S) for e in _tree(pdf)]
+        assert kinds.count("/Part") <= 1 and kinds.count("/Sect") == 5
