@@ -36,7 +36,7 @@ class _Group(TyperGroup):
             if ctx.params.get("debug"):
                 raise
             prefix = "" if exc.exit_code == ExitCode.INTERRUPTED else "error: "
-            for line in exc.message.splitlines():
+            for line in message_lines(exc.message):
                 typer.echo(f"{prefix}{line}", err=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
@@ -49,6 +49,24 @@ class _Group(TyperGroup):
                 raise
             typer.echo(f"error: {system_failure(exc)}", err=True)
             raise typer.Exit(int(ExitCode.PROBLEMS)) from None
+
+
+def message_lines(message: str) -> list[str]:
+    """A message's own lines (ValidationFailed gives one per problem), each for a terminal
+    (`terminal_line`). Only a line feed ends a line: any other break inside a line is shown."""
+    return [terminal_line(line) for line in message.rstrip("\n").split("\n")]
+
+
+def terminal_line(text: str) -> str:
+    """One line as a terminal should show it: every control character (a carriage return, an
+    escape, a bell), bidi control or other hidden character, and the Unicode line and paragraph
+    separators, shown as `[U+XXXX]`, so that nothing in a message can move the cursor, colour
+    the screen or start a line that looks like another message."""
+    from esj_review.core.text import is_hidden
+
+    return "".join(
+        f"[U+{ord(ch):04X}]" if is_hidden(ch) or ch in "\u2028\u2029" else ch for ch in text
+    )
 
 
 def system_failure(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from esj_review.cli.common import rubric_app, write_out
+from esj_review.cli.common import rubric_app, rubric_file, write_out
 
 
 class TextOrJson(StrEnum):
@@ -52,6 +52,7 @@ def rubric_validate(
     path: Annotated[Path, typer.Argument(help="A rubric file (YAML or JSON).")],
 ) -> None:
     """Check a rubric file: schema, ids, conditions, reachability, bands, maximum points."""
+    from esj_review.core.errors import shown_path
     from esj_review.core.lint import lint_rubric
     from esj_review.core.rubrics import load_rubric_file
     from esj_review.report.terminal import lint_view, make_console
@@ -61,7 +62,7 @@ def rubric_validate(
     for problem in report.problems:
         typer.echo(problem.render(path))
     make_console().print(lint_view(report, rub))
-    typer.echo(f"{path}: ok ({rub.id} {rub.version})", err=True)
+    typer.echo(f"{shown_path(path)}: ok ({rub.id} {rub.version})", err=True)
 
 
 @rubric_app.command("schema")
@@ -85,4 +86,4 @@ def rubric_doc(
     from esj_review.core.rubrics import load_rubric
     from esj_review.report.catalogue import render_catalogue
 
-    write_out(render_catalogue(load_rubric(ref)), output)
+    write_out(render_catalogue(load_rubric(ref)), output, *rubric_file(ref))

@@ -7,6 +7,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+from esj_review.core.text import one_line
+
 
 class ExitCode(IntEnum):
     """Process exit codes; documented in the README's table."""
@@ -15,6 +17,21 @@ class ExitCode(IntEnum):
     PROBLEMS = 1  # the input has problems, or a threshold was missed
     USAGE = 2  # bad command line, or an interactive session was required
     INTERRUPTED = 130  # Ctrl-C; whatever was typed has been saved
+
+
+_BREAKS = frozenset("\n\r\t\v\f\x85\u2028\u2029")
+"""What `one_line` turns into spaces; in a file name each is shown, so that the name can be
+found again."""
+
+
+def shown_path(source: str | Path) -> str:
+    """A file name as a message shows it: on one line, with every control character (a line
+    break, an escape, a bell), bidi control or other hidden character shown as `[U+XXXX]`, so
+    that a file whose name holds a line break and "error: ..." or a terminal escape cannot
+    fake or colour a line of output. A name with none of them is shown as it is."""
+    text = str(source)
+    marked = "".join(f"[U+{ord(ch):04X}]" if ch in _BREAKS else ch for ch in text)
+    return one_line(marked, 4096)
 
 
 @dataclass(frozen=True)
@@ -26,8 +43,8 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def render(self, source: str | Path | None = None) -> str:
-        """Format as `file: field.path: message`."""
-        parts = [str(source)] if source else []
+        """Format as `file: field.path: message`, the file name shown safely (`shown_path`)."""
+        parts = [shown_path(source)] if source else []
         if self.path:
             parts.append(self.path)
         parts.append(self.message if self.severity == "error" else f"warning: {self.message}")
@@ -75,7 +92,7 @@ class OutputError(EsjError, OSError):
 
     def __init__(self, target: str | Path, message: str) -> None:
         self.target = str(target)
-        super().__init__(f"{target}: {message}")
+        super().__init__(f"{shown_path(target)}: {message}")
 
 
 class RubricNotFound(EsjError):
@@ -105,12 +122,12 @@ def _walk_loc(loc: tuple[int | str, ...], prefix: str, data: Any) -> tuple[str, 
         if isinstance(part, int):
             item = data[part] if isinstance(data, list) and part < len(data) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            text += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            text += f"[{one_line(ident, 60)}]" if isinstance(ident, str) and ident else f"[{part}]"
             data = item
         elif isinstance(data, dict) and part not in data and data.get("type") == part:
             tag = part
-        else:
-            text += f".{part}" if text else str(part)
+        else:  # a key from the input: it may hold a line break or a terminal escape
+            text += f".{one_line(part, 60)}" if text else one_line(part, 60)
             data = data.get(part) if isinstance(data, dict) else None
     return text, tag
 
