@@ -31,8 +31,8 @@ from esj_review.core.rubrics import load_rubric
 from esj_review.core.scoring import score
 from esj_review.interview.session import new_review
 from esj_review.report.context import build_context
+from esj_review.report.fit import Pool, cut, lines, share
 from esj_review.report.render import render_html, render_report
-from esj_review.report.statement import _Pool, cut, lines, share
 from tests.conftest import EXAMPLES
 from tests.scripted import Scripted, flatten
 
@@ -330,7 +330,7 @@ def test_cut_ends_at_a_word_with_an_ellipsis() -> None:
 
 
 def test_share_keeps_floors_and_grows_in_turn() -> None:
-    pools = [_Pool("a", [10.0] * 5, 5), _Pool("b", [10.0] * 5, 5), _Pool("c", [10.0], 0)]
+    pools = [Pool("a", [10.0] * 5, 5), Pool("b", [10.0] * 5, 5), Pool("c", [10.0], 0)]
     assert share(50, pools) == {"a": 2, "b": 1, "c": 1}
     assert share(0, pools) == {"a": 1, "b": 1, "c": 1}  # the floors stand
     assert share(1000, pools) == {"a": 5, "b": 5, "c": 1}
