@@ -189,7 +189,14 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
     ]
     pid = "EX-TRANSIT-2027-01"
     assert found == [
-        ("b.yaml", pid, "proposal.id", f"duplicate id; written as {pid}-2", "warning"),
+        (
+            "b.yaml",
+            pid,
+            "proposal.id",
+            f"duplicate id: already read from {inputs / 'a.yaml'}, the one used; this one is "
+            "left out",
+            "warning",
+        ),
         (
             "broken.yaml",
             "",
@@ -223,10 +230,7 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
             "error",
         ),
     ]
-    assert [(r["name"], Path(r["source"]).name) for r in result.records] == [
-        (pid, "a.yaml"),
-        (f"{pid}-2", "b.yaml"),
-    ]
+    assert [(r["name"], Path(r["source"]).name) for r in result.records] == [(pid, "a.yaml")]
     record = result.records[0]
     assert {k: v for k, v in record.items() if k not in {"source", "title"}} == {
         "name": pid,

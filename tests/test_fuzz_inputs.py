@@ -36,7 +36,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from typer.testing import CliRunner, Result
@@ -267,14 +267,6 @@ REPORTS = st.sampled_from(["none"] * 5 + ["json,html"])
 # --- the fuzz tests -------------------------------------------------------------------------
 
 
-def known_crash(data: Any) -> bool:
-    """A review whose `proposal` is truthy but not a mapping: batch crashes on it (see
-    test_a_proposal_that_is_not_a_mapping_is_a_clean_error). Left out of the fuzzing until
-    that is fixed, so that the fuzzing can find anything else."""
-    proposal = data.get("proposal") if isinstance(data, dict) else None
-    return bool(proposal) and not isinstance(proposal, dict)
-
-
 @FUZZ
 @given(files=st.lists(st.tuples(SUFFIXES, st.lists(CHUNKS, max_size=6)), min_size=1, max_size=3))
 @example(files=[(".json", [b"9" * 5000])])
@@ -296,7 +288,6 @@ def test_random_bytes(files: list[tuple[str, list[bytes]]]) -> None:
 @example(data="RAWDEEP", as_json=True, ascii_only=True)
 @example(data={"proposal": {"id": "RAWHUGEINT"}, "answers": []}, as_json=False, ascii_only=True)
 def test_random_structures(data: Any, as_json: bool, ascii_only: bool) -> None:
-    assume(not known_crash(data))
     with sandbox() as folder:
         path = folder / ("review.json" if as_json else "review.yaml")
         path.write_text(dumped(data, as_json, ascii_only), encoding="utf-8")
@@ -329,7 +320,6 @@ def test_random_structures(data: Any, as_json: bool, ascii_only: bool) -> None:
 def test_random_values_in_a_valid_review(
     data: dict[str, Any], as_json: bool, ascii_only: bool, formats: str
 ) -> None:
-    assume(not known_crash(data))
     with sandbox() as folder:
         path = folder / ("review.json" if as_json else "review.yaml")
         path.write_text(dumped(data, as_json, ascii_only), encoding="utf-8")
@@ -413,25 +403,14 @@ def test_random_xlsx_sheets(rows: list[dict[str, Any]]) -> None:
 # --- crashes the fuzzing found --------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch/worker.py _process: `(data.get('proposal') or {}).get('id')` on a truthy "
-    "proposal that is not a mapping raises AttributeError (internal error in errors.csv)",
-)
 @pytest.mark.parametrize("proposal", [True, "x", [1], 7])
 def test_a_proposal_that_is_not_a_mapping_is_a_clean_error(proposal: object) -> None:
     with sandbox() as folder:
         path = folder / "review.yaml"
         path.write_text(dumped(dict(TRANSIT_DATA, proposal=proposal), False, False), "utf-8")
-        batch(folder, [path])  # errors.csv: "could not be processed: internal error (...)"
+        batch(folder, [path])  # errors.csv: proposal is not a mapping, at "proposal"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/files.py parse_data: `except yaml.YAMLError` puts str(exc) in the message; "
-    "for a yaml ReaderError (a NUL or another control character) that is two lines, the second "
-    "'  in \"<unicode string>\", position 0' naming no file",
-)
 @pytest.mark.parametrize("content", [b"\x00", b'a: "\x07"\n'])
 def test_a_yaml_reader_error_is_one_line(content: bytes) -> None:
     with sandbox() as folder:
@@ -552,11 +531,6 @@ def test_keys_and_ids_in_field_paths_are_shown_harmlessly(tmp_path: Path) -> Non
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/review_cmds.py validate: the `PATH: ok` and `PATH: valid but incomplete` lines "
-    "print the file name raw",
-)
 def test_validate_shows_a_valid_file_name_harmlessly(tmp_path: Path) -> None:
     path = tmp_path / HOSTILE_NAME
     shutil.copyfile(TRANSIT, path)
@@ -564,11 +538,6 @@ def test_validate_shows_a_valid_file_name_harmlessly(tmp_path: Path) -> None:
     assert result.stderr == f"{tmp_path}/{SHOWN_NAME}: ok\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/batch_cmds.py batch: `PATH: no such file or folder` builds the message with the "
-    "raw name, so a line break in it starts a second line `error: error: fake...`",
-)
 def test_batch_shows_a_missing_file_name_on_one_line(tmp_path: Path) -> None:
     result = cli("batch", str(tmp_path / HOSTILE_NAME), "--out", str(tmp_path / "out"))
     assert result.stderr == f"error: {tmp_path}/{SHOWN_NAME}: no such file or folder\n"

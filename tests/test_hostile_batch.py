@@ -296,12 +296,14 @@ def test_ids_keep_their_letters_and_one_name_per_spelling(tmp_path: Path) -> Non
     names = {r["source"][-7:]: r["outputs"] for r in rows(out / "summary.csv")}
     assert names["p0.yaml"] == "計画-1.json"
     assert names["p1.yaml"] == "\u00c5-1.json"
-    # the same id spelled the other way is the same name, so it is a duplicate
-    assert names["p2.yaml"] == "\u00c5-1-2.json"
+    # the same id spelled the other way is the same id: one proposal, the first one read
+    assert "p2.yaml" not in names
+    (warning,) = rows(out / "errors.csv")
+    assert warning["source"].endswith("p2.yaml") and "p1.yaml" in warning["message"]
     assert names["p3.yaml"] == "CON_.json" and names["p4.yaml"] == "aux_.json"
     assert names["p5.yaml"] == "x.json" and names["p6.yaml"] == "rf.json"
     assert all(unicodedata.is_normalized("NFC", p.name) for p in out.iterdir())
-    assert [p.parent for p in out.rglob("*.json") if STATE_DIR not in p.parts] == [out] * 8
+    assert [p.parent for p in out.rglob("*.json") if STATE_DIR not in p.parts] == [out] * 7
 
 
 def test_different_ids_with_one_file_name_get_a_tag_made_from_the_id(tmp_path: Path) -> None:

@@ -263,7 +263,7 @@ def test_report_command_writes_every_format(fmt: str, tmp_path: Path) -> None:
         "pdf": data.startswith(b"%PDF-"),
         "html": data.startswith(b"<!DOCTYPE html>"),
         "json": b'"scorecard"' in data,
-        "md": data.startswith(b"# Equity Impact Statement"),
+        "md": data.startswith(b"*1. Equity Impact Statement*\n\n# "),
     }[fmt]
     if fmt != "pdf":
         assert b"2026-12-29" in data

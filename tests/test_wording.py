@@ -98,7 +98,7 @@ def test_html_method_opens_with_the_rubric_note(rubric: Rubric) -> None:
 
 def test_markdown_method_opens_with_the_rubric_note(rubric: Rubric) -> None:
     _, md = report(rubric, REVIEWS[rubric.id])
-    method = md.split("\n## Method\n\n", 1)[1]
+    method = md.split("\n## 5. Method\n\n", 1)[1]
     assert method.split("\n\n")[0] == f"{rubric.score_note} {rubric.disclaimer}"
     if rubric.id == "king-county-esj":
         assert method.startswith(KC_NOTE + " ")
@@ -141,7 +141,7 @@ def test_a_rubric_without_a_note_gets_generic_wording(kc: Rubric) -> None:
     html, md = report(bare, REVIEWS[kc.id])
     box = notice(tinyhtml5.parse(html))
     assert box.find(f"{NS}b") is None and "".join(box.itertext()) == kc.disclaimer
-    assert md.split("\n## Method\n\n", 1)[1].startswith(kc.disclaimer + "\n")
+    assert md.split("\n## 5. Method\n\n", 1)[1].startswith(kc.disclaimer + "\n")
     last, _ = terminal_text(bare, REVIEWS[kc.id])
     assert last.plain == f"This score is {METHOD}"
     page = render_portfolio_html(portfolio(bare, [], [], None, DATE), bare)

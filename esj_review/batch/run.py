@@ -66,6 +66,11 @@ class BatchResult:
     reused: int
     interrupted: bool = False
 
+    def close(self) -> None:
+        """Drop the records and problems (their temporary files)."""
+        self.records.close()
+        self.problems.close()
+
 
 def run_batch(inputs: list[Path], settings: Settings, jobs: int, observer: Observer) -> BatchResult:
     """Process every input; Ctrl-C stops after the proposals being worked on."""

@@ -137,7 +137,8 @@ def _process(job: Job, settings: Settings) -> Outcome:
         data, cell_problems = row_to_review(sheet_rubric, job.data)
     else:
         data = job.data
-    pid = str((data.get("proposal") or {}).get("id", "")) if isinstance(data, dict) else ""
+    proposal = data.get("proposal") if isinstance(data, dict) else None
+    pid = str(proposal.get("id", "")) if isinstance(proposal, dict) else ""
     checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
     review, rub, slots = checked.review, checked.rubric, checked.slots
     key = cache_key(job.digest, rub.content_hash, settings.formats, settings.variant, job.name)

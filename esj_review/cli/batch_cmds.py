@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from esj_review.batch.readers import sheet_kinds
 from esj_review.cli.common import PdfVariant, app
-from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
 from esj_review.core.text import one_line
 from esj_review.report.formats import DEFAULT_FORMAT, NO_FORMAT, format_names
+
+if TYPE_CHECKING:
+    from esj_review.batch.run import BatchResult, Settings
+    from esj_review.core.rubric import Rubric
 
 
 def _make_out(out: Path) -> None:
@@ -66,7 +70,6 @@ def batch(
     """Review many proposals: validate, score and report each; summary, portfolio and errors."""
     import os
 
-    from esj_review.batch.portfolio import write_summary
     from esj_review.batch.run import Settings, run_batch
     from esj_review.core.rubrics import load_rubric
     from esj_review.report.formats import parse_format_list
@@ -75,7 +78,7 @@ def batch(
     formats = parse_format_list(format)
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
-        raise UsageError(f"{missing[0]}: no such file or folder")
+        raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
     if fail_under is not None and not 0 <= fail_under <= 100:  # also refuses nan
         raise UsageError(f"--fail-under {fail_under:g}: give a score from 0 to 100")
     rub = load_rubric(rubric)
@@ -89,6 +92,17 @@ def batch(
         result = run_batch(list(inputs), settings, jobs or os.cpu_count() or 1, progress)
     finally:
         progress.stop()
+    try:
+        _finish(rub, result, settings, fail_under)
+    finally:
+        result.close()
+
+
+def _finish(rub: Rubric, result: BatchResult, settings: Settings, fail_under: float | None) -> None:
+    """The summary, the closing lines and the exit code of a batch."""
+    from esj_review.batch.portfolio import write_summary
+
+    out, formats, debug = settings.out, settings.formats, settings.debug
     if result.interrupted:
         typer.echo(
             f"Interrupted: {len(result.records)} proposals are finished and kept in {out}. "
@@ -120,7 +134,7 @@ def batch(
     if data["below_threshold"]:
         typer.echo(
             f"{len(data['below_threshold'])} below --fail-under {fail_under:g}: "
-            + ", ".join(data["below_threshold"][:10]),
+            + ", ".join(one_line(i, 80) for i in data["below_threshold"][:10]),
             err=True,
         )
     if errors or data["below_threshold"]:

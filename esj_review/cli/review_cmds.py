@@ -16,7 +16,7 @@ from esj_review.cli.common import (
     rubric_file,
     write_out,
 )
-from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
 
 
 class ScoreFormat(StrEnum):
@@ -53,11 +53,12 @@ def validate(
             typer.echo(problem.render(path))
         card = score(rub, review)
         if card.complete:
-            typer.echo(f"{path}: ok", err=True)
+            typer.echo(f"{shown_path(path)}: ok", err=True)
         else:
             failed = failed or strict
             typer.echo(
-                f"{path}: valid but incomplete: {len(card.gaps)} required answers missing "
+                f"{shown_path(path)}: valid but incomplete: "
+                f"{len(card.gaps)} required answers missing "
                 f"({', '.join(g.question for g in card.gaps[:5])}"
                 f"{', ...' if len(card.gaps) > 5 else ''})",
                 err=True,

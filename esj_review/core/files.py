@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from esj_review.core.errors import InputFileError, OutputError
+from esj_review.core.text import one_line
 
 if sys.platform != "win32":
     import fcntl
@@ -138,8 +139,9 @@ def parse_data(text: str, source: Path | str) -> Any:
             line = f" (line {mark.line + 1})" if mark else ""
             raise InputFileError(source, f"{what}{line}") from None
         raise InputFileError(source, f"malformed YAML{where}: {what}") from None
-    except yaml.YAMLError as exc:
-        raise InputFileError(source, f"malformed YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # a reader error: a control character, say
+        what = str(exc).split("\n", 1)[0]  # its second line names no file
+        raise InputFileError(source, f"malformed YAML: {one_line(what)}") from None
     except RecursionError:
         raise InputFileError(source, "nested too deeply to be a review or rubric") from None
     except (ValueError, TypeError) as exc:
