@@ -29,7 +29,7 @@ from esj_review.core.review import Review, Reviewer, load_review, parse_review
 from esj_review.core.rubric import Rubric
 from esj_review.core.rubrics import load_rubric
 from esj_review.core.scoring import score
-from esj_review.interview.session import new_review
+from esj_review.interview.session import new_review, resume_review
 from esj_review.report.context import build_context
 from esj_review.report.fit import Pool, cut, lines, share
 from esj_review.report.render import render_html, render_report
@@ -364,6 +364,22 @@ def test_the_interview_asks_who_prepared_the_review(
     assert prompter.asked.index("meta.reviewer.role") < prompter.asked.index("summary")
     text = text_of(statement_of(kc, saved))
     assert "Prepared by: Jo Analyst · jo@example.gov" in text
+
+
+def test_a_blank_name_skips_the_preparer_and_the_menu_can_add_it_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transit_data: dict[str, Any]
+) -> None:
+    monkeypatch.setattr("sys.stdin", _TTY())
+    answers = {"proposal.id": "EX-1", "proposal.title": "A proposal", "proposal.kind": "program"}
+    prompter = Scripted(answers, [("quit", "")])
+    new_review(tmp_path / "r.yaml", "king-county-esj", None, prompter)
+    asked = [p for p in prompter.asked if p.startswith("meta.")]
+    assert asked == ["meta.reviewer.name"]  # no name: role and contact are not asked
+    assert load_review(tmp_path / "r.yaml").meta.reviewer is None
+    later = Scripted({"meta.reviewer.role": "Budget Office"}, [("reviewer", ""), ("quit", "")])
+    monkeypatch.setattr("sys.stdin", _TTY())
+    resume_review(tmp_path / "r.yaml", later)
+    assert load_review(tmp_path / "r.yaml").meta.reviewer == Reviewer(role="Budget Office")
 
 
 def test_an_answers_file_that_names_its_preparer_is_not_asked_again(

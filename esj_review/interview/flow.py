@@ -29,6 +29,7 @@ from esj_review.core.review import (
 from esj_review.core.rubric import Rubric, Section
 from esj_review.core.scoring import Scorecard, score
 from esj_review.interview.prompts import Option, PromptSpec, answer_from, spec_for
+from esj_review.interview.reviewer import ask_reviewer, reviewer_line
 from esj_review.report.terminal import make_console, scorecard_view
 
 NO_TERMINAL = (
@@ -267,6 +268,7 @@ class Interview:
             ]
             options += [
                 Option("Change one answer…", ("change", "")),
+                Option(reviewer_line(self), ("reviewer", "")),
                 Option("Review every answer and the score", ("review", "")),
                 Option("Save and quit (resume later)", ("quit", "")),
             ]
@@ -280,6 +282,8 @@ class Interview:
                 self._last_section = target
             elif action == "change":
                 self.change_one()
+            elif action == "reviewer":
+                ask_reviewer(self, again=True)
             elif action == "review":
                 self.prompter.show(self.review_screen())
                 done = self.prompter.choose(

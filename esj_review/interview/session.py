@@ -31,6 +31,7 @@ from esj_review.core.rubrics import load_rubric
 from esj_review.core.scoring import Scorecard
 from esj_review.interview.flow import InteractiveRequired, Interrupted, Interview, Prompter
 from esj_review.interview.prompts import Option, PromptSpec, answer_from
+from esj_review.interview.reviewer import ask_reviewer, reviewer_of
 
 T = TypeVar("T")
 
@@ -145,54 +146,6 @@ def finish_proposal(interview: Interview, ask_enable: bool) -> None:
         interview.review.rubric.enable = ask_optional_items(interview.rubric, interview.prompter)
         tidy_hidden(interview.rubric, interview.review)
         interview.save()
-
-
-REVIEWER_FIELDS = (
-    ("name", "Who prepared this review? Your name (optional)", "Printed on page 1 of the report."),
-    (
-        "role",
-        "Your role or office (optional)",
-        "So a reader knows where the review comes from: Equity analyst, Budget Office.",
-    ),
-    (
-        "contact",
-        "How can a reader reach you or your office? (optional)",
-        "An email address or a phone number; printed on page 1 of the report.",
-    ),
-)
-
-
-def ask_reviewer(interview: Interview) -> None:
-    """Ask who prepared the review (name, role, contact), each optional; saves each answer.
-    Parts the review already has are not asked again."""
-    known = interview.review.meta.reviewer or Reviewer()
-    for key, message, why in REVIEWER_FIELDS:
-        if getattr(known, key):
-            continue
-        spec = PromptSpec(
-            f"meta.reviewer.{key}",
-            "text",
-            message,
-            help=why,
-            convert=str.strip,
-            check=lambda value: None if len(value) <= 200 else "at most 200 characters",
-        )
-        value = answer_from(spec, interview.prompter.ask(spec))
-        if value is None:
-            continue
-        known = known.model_copy(update={key: value})
-        interview.review.meta.reviewer = known
-        interview.save()
-
-
-def reviewer_of(data: dict[str, Any]) -> Reviewer | None:
-    """`meta.reviewer` of an answers file (a mapping or, as older files wrote it, a name);
-    None when it is missing or does not fit."""
-    value = _mapping(data.get("meta")).get("reviewer")
-    try:
-        return Reviewer(name=value) if isinstance(value, str) else Reviewer(**_mapping(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def first_missing(interview: Interview) -> Section | None:
