@@ -130,14 +130,15 @@ class Pool:
 
 def share(room: float, pools: list[Pool]) -> dict[str, int]:
     """How many items of each pool fit in `room` points. Minimums first (when even they do
-    not fit, the last pools give theirs up first), then one more of each pool in turn, in
-    the pools' order, while anything still fits."""
+    not fit, the last pools give theirs up first: down to one item each, then down to their
+    floors), then one more of each pool in turn, in the pools' order, while anything fits."""
     for pool in pools:
         pool.taken = min(pool.minimum, len(pool.heights))
-    for pool in reversed(pools):
-        floor = min(pool.floor, len(pool.heights))
-        while sum(p.cost() for p in pools) > room and pool.taken > floor:
-            pool.taken -= 1
+    for first in (True, False):  # down to one item each, then down to the floors
+        for pool in reversed(pools):
+            floor = min(max(pool.floor, 1) if first else pool.floor, len(pool.heights))
+            while sum(p.cost() for p in pools) > room and pool.taken > floor:
+                pool.taken -= 1
     grew = True
     while grew:
         grew = False

@@ -75,6 +75,7 @@ CLOSING = (  # the closing paragraph's own words, as long as they get
 # (and, backwards, the order in which they give up items when the minimums do not fit).
 GROWTH = ("populations", "benefits", "flags", "summary", "mitigations", "gaps", "results")
 
+MITIGATIONS = ("burden and its mitigation", "burdens and their mitigations")
 RESULTS_LEAD = "Desired results: "  # as the template prints it before the answer
 
 
@@ -268,19 +269,21 @@ def _build(
     n = budget.get("populations", 0)
     out.populations = rows[:n]
     if len(rows) > n:
-        out.populations_more = More(len(rows) - n, "determinants", "section 3")
+        out.populations_more = More(
+            len(rows) - n, "determinants", "section 3", ("population", "populations")
+        )
     n = budget.get("mitigations", 0)
     out.mitigations = mitigations[:n]
     if len(mitigations) > n:
-        out.mitigations_more = More(len(mitigations) - n, "answers", "section 4")
+        out.mitigations_more = More(len(mitigations) - n, "answers", "section 4", MITIGATIONS)
     n = budget.get("flags", 0)
     out.flags = flags[:n]
     if len(flags) > n:
-        out.flags_more = More(len(flags) - n, "scorecard", "section 2")
+        out.flags_more = More(len(flags) - n, "scorecard", "section 2", ("flag", "flags"))
     n = budget.get("gaps", 0)
     out.gaps = gaps[:n]
     if len(gaps) > n:
-        out.gaps_more = More(len(gaps) - n, "answers", "section 4")
+        out.gaps_more = More(len(gaps) - n, "answers", "section 4", ("gap", "gaps"))
     texts = [
         *(p for _, parts in out.facts for p in parts),
         *([out.department] if out.department else []),

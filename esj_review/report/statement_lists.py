@@ -56,6 +56,12 @@ class More:
     count: int
     target: str  # the id of a report section
     where: str  # the section as a reader finds it
+    nouns: tuple[str, str] = ("item", "items")  # for one, and for more than one
+
+    @property
+    def noun(self) -> str:
+        """The noun for this many."""
+        return self.nouns[0] if self.count == 1 else self.nouns[1]
 
 
 @dataclass
