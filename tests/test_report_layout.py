@@ -306,7 +306,6 @@ def test_no_number_one_with_a_plural_in_sections_2_to_5(page: tuple[Element, Rub
         assert not PLURAL_AFTER_ONE.search(text_of(section)), section.get("id")
 
 
-@pytest.mark.xfail(strict=True, reason="page 1 says 'and 1 more flags' / '1 more populations'")
 def test_no_number_one_with_a_plural_on_page_1(kc: Rubric) -> None:
     found = []
     for name in ("capital", "incomplete"):
