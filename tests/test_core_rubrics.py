@@ -142,6 +142,9 @@ def test_sheet_columns_flatten_repeats_over_every_item() -> None:
         "proposal.kind",
         "proposal.department",
         "rubric.enable",  # the rubric has an optional item ("e")
+        "meta.reviewer.name",
+        "meta.reviewer.role",
+        "meta.reviewer.contact",
         "g",
         "n",
         "low",

@@ -63,6 +63,7 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     answer(child, "Proposal title", "Library fines elimination" + ENTER)
     answer(child, "What kind of proposal", ENTER)
     answer(child, "Department", "Library" + ENTER)
+    answer(child, "Who prepared this review", ENTER)  # optional: skipped
     answer(child, "Sections", ENTER)
     answer(child, "What is the proposal?", "End overdue fines." + ESC_ENTER)
     answer(child, "desired results", LONG + ESC_ENTER)
