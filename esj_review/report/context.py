@@ -146,9 +146,16 @@ class ReportContext:
         return self.card.answers_hash[:12]
 
 
-def answer_shown(rubric: Rubric, q: Question, value: Any, enabled: frozenset[str]) -> list[Shown]:
-    """An answer as the reader should see it: choice labels, yes/no, formatted numbers."""
-    return [Shown.of(text) for text in answer_parts(rubric, q, value, enabled)]
+def answer_shown(
+    rubric: Rubric, q: Question, value: Any, enabled: frozenset[str], lang: str | None = None
+) -> list[Shown]:
+    """An answer as the reader should see it: choice labels, yes/no, formatted numbers. `lang`
+    (the review's `meta.lang` for it) is the language of what the analyst typed, not of the
+    rubric's labels."""
+    return [
+        Shown.of(text, lang=lang if isinstance(value, str) and text == value else None)
+        for text in answer_parts(rubric, q, value, enabled)
+    ]
 
 
 def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
@@ -212,18 +219,20 @@ def build_context(
     slots = review.slots(rubric)
     shown = {s.path: s for s in slots if s.visible}
     fields = rubric.report
+    langs = review.meta.lang  # an answer's language when the guess would be wrong
 
     def narrative(qid: str | None, limit: int | None = STATEMENT_LIMIT) -> Shown | None:
         slot = shown.get(qid or "")
         if slot is None or not slot.answered:
             return None
-        return Shown.of(str(slot.value), limit)
+        return Shown.of(str(slot.value), limit, lang=langs.get(f"answers.{slot.path}"))
 
     facts = []
     for qid in fields.facts:
         slot = shown.get(qid)
         if slot is not None and slot.answered:
-            value = answer_shown(rubric, slot.question, slot.value, enabled)
+            lang = langs.get(f"answers.{slot.path}")
+            value = answer_shown(rubric, slot.question, slot.value, enabled, lang)
             if slot.question.id == fields.amount and value:  # the rubric's dollars question
                 value = [Shown(money(value[0].text))]
             facts.append((slot.question.label or slot.question.prompt.rstrip("?"), value))
@@ -236,7 +245,7 @@ def build_context(
         card=card,
         generated=generated,
         tool_version=__version__,
-        title=Shown.of(review.proposal.title),
+        title=Shown.of(review.proposal.title, lang=langs.get("proposal.title")),
         proposal_id=Shown.of(review.proposal.id),
         department=Shown.of(review.proposal.department) if review.proposal.department else None,
         kind=kinds.get(review.proposal.kind or "", review.proposal.kind or "Not stated"),
@@ -356,7 +365,8 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
             if slot.parent is not None and slot.item is not None and slot.item != item:
                 heading = rubric.item_label(slot.parent, slot.item, enabled)
             item = slot.item
-            answer = answer_shown(rubric, slot.question, slot.value, enabled)
+            lang = review.meta.lang.get(f"answers.{slot.path}")
+            answer = answer_shown(rubric, slot.question, slot.value, enabled, lang)
             if slot.question.id == fields.amount and answer:
                 answer = [Shown(money(answer[0].text))]
             note = None
