@@ -190,12 +190,6 @@ def test_the_html_format_renders_for_the_html_medium_and_the_pdf_for_the_pdf() -
         render_html(ctx, "epub")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parts of the report word for the PDF whatever the medium: _method 'This PDF "
-    "carries its own source', _scorecard 'listed on page 1' (twice) and 'Page 1 shows the most "
-    "severe', _answers 'Shown whole on page 1'; remove this mark when they read `medium`",
-)
 @pytest.mark.parametrize("path", [TRANSIT, EXAMPLES / "language-access-expansion.yaml"])
 def test_the_html_page_says_nothing_about_a_pdf(path: Path) -> None:
     text = shown_text(tinyhtml5.parse(render_html(context_of(path), "html")))

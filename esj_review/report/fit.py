@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from esj_review.report.text import lang_of
+from esj_review.report.text import script_of
 
 # --- the page, in points; these mirror page.css (margins) and statement.css (type) ----------
 
@@ -60,9 +60,20 @@ def text_em(text: str) -> float:
     return sum(_em(ch) for ch in text)
 
 
+_SHORT_SCRIPTS = {"", "Latn", "Cyrl", "Hebr", "Grek"}
+"""Scripts set in fonts with Latin's line height; the others (Arabic, CJK, Ethiopic,
+Gurmukhi) make taller line boxes at the same line-height."""
+
+
 def tall(text: str) -> bool:
-    """Scripts whose fonts make taller line boxes than Latin at the same line-height."""
-    return lang_of(text) is not None and lang_of(text) not in {"ru", "uk", "he"}
+    """Whether the text's main script makes taller line boxes than Latin (by script, not by
+    language: Spanish or Somali are as tall as English)."""
+    counts: dict[str, int] = {}
+    for ch in text[:2000]:
+        if ch.isalpha():
+            script = script_of(ch)
+            counts[script] = counts.get(script, 0) + 1
+    return bool(counts) and max(counts, key=lambda k: counts[k]) not in _SHORT_SCRIPTS
 
 
 def lines(text: str, width: float = WIDTH, size: float = BODY, bold: bool = False) -> int:
