@@ -346,3 +346,19 @@ def test_korean_never_breaks_inside_a_word(traditional_pdf: bytes) -> None:
         end += len(drawn)
         after = source[index[end - 1] + 1]
         assert not _is_hangul(after), f"a line breaks inside a word after {drawn[-6:]!r}"
+
+
+def test_page_1_keeps_korean_words_whole_and_arabic_right_to_left(rubric: Any) -> None:
+    review = _review("Reduced fare", {"summary": KOREAN})
+    root = tinyhtml5.parse(render_html(build_context(rubric, review, score(rubric, review), DATE)))
+    statement = next(s for s in root.iter(f"{NS}section") if s.get("id") == "statement")
+    spans = _user_spans(statement)
+    korean = next(s for s in spans if s.get("lang") == "ko")
+    words = [w.text for w in korean.iter(f"{NS}span") if "keep" in (w.get("class") or "")]
+    assert all(w and w.rstrip(".,…") in KOREAN for w in words)
+    assert len(words) >= 5
+    review = _review("Reduced fare", {"summary": ARABIC})
+    root = tinyhtml5.parse(render_html(build_context(rubric, review, score(rubric, review), DATE)))
+    statement = next(s for s in root.iter(f"{NS}section") if s.get("id") == "statement")
+    arabic = next(s for s in _user_spans(statement) if s.get("lang") == "ar")
+    assert arabic.get("dir") == "rtl"

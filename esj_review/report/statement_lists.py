@@ -14,7 +14,7 @@ from esj_review.core.review import Review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import Flag, Scorecard
 from esj_review.report.fit import LIST_ITEM, ROW_PADDING, WIDTH, cut, height
-from esj_review.report.text import lang_of, visible
+from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 POPULATION_COLUMN = {1: 0.30, 2: 0.26}  # the population column's share of the table
 NAMED_ALL = 6  # up to this many impacts, a population's row names two of each kind; else one
@@ -43,10 +43,22 @@ ACCOUNTABILITY = (
 
 @dataclass(frozen=True)
 class Text:
-    """User text for the template: shown safely, with its language."""
+    """User text for the template: shown safely, with its language, its direction and its
+    runs (Korean words kept whole, CJK inside other text in its own face), as in the other
+    sections."""
 
     text: str
     lang: str | None = None
+
+    @property
+    def dir(self) -> str:
+        """rtl or ltr, from the language."""
+        return dir_of(self.lang)
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        """The text in runs that need their own markup."""
+        return runs_of(self.text, self.lang)
 
 
 @dataclass(frozen=True)
