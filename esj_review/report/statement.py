@@ -254,18 +254,23 @@ def _build(
     out.whole_lists = all(p.taken == len(p.heights) for p in order)
 
     whole = set()
+    langs = review.meta.lang  # the analyst's word over the guess
+
+    def lang(qid: str | None, text: str) -> str | None:
+        return langs.get(f"answers.{qid}") or lang_of(text)
+
     if summary_text is not None:
         text, was_cut = cut(summary_text, budget["summary"])
-        out.summary = Text(visible(text), lang_of(summary_text))
+        out.summary = Text(visible(text), lang(fields.summary, summary_text))
         whole |= set() if was_cut else {fields.summary or ""}
     if results_text is not None and budget["results"]:
         text, was_cut = cut(results_text, budget["results"], lead=RESULTS_LEAD)
-        out.results = Text(visible(text), lang_of(results_text))
+        out.results = Text(visible(text), lang(fields.results, results_text))
         whole |= set() if was_cut else {fields.results or ""}
     out.whole = frozenset(whole)
     if benefits_text is not None:
         text, _ = cut(benefits_text, budget["benefits"])
-        out.benefits = Text(visible(text), lang_of(benefits_text))
+        out.benefits = Text(visible(text), lang(fields.benefits, benefits_text))
     n = budget.get("populations", 0)
     out.populations = rows[:n]
     if len(rows) > n:
