@@ -362,3 +362,15 @@ def test_page_1_keeps_korean_words_whole_and_arabic_right_to_left(rubric: Any) -
     statement = next(s for s in root.iter(f"{NS}section") if s.get("id") == "statement")
     arabic = next(s for s in _user_spans(statement) if s.get("lang") == "ar")
     assert arabic.get("dir") == "rtl"
+
+
+def test_the_running_header_sets_a_traditional_title_in_the_tc_face(traditional_pdf: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(traditional_pdf)) as pdf:
+        for page in pdf.pages[1:3]:  # the header on pages after the first
+            faces = {c["fontname"].split("+")[-1] for c in page.chars if c["top"] < 60}
+            han = {
+                c["fontname"].split("+")[-1]
+                for c in page.chars
+                if c["top"] < 60 and 0x4E00 <= ord(c["text"][0]) <= 0x9FFF
+            }
+            assert han and all("CJK-TC" in f for f in han), faces
