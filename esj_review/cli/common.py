@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from esj_review._version import __version__
 from esj_review.core.errors import EsjError, ExitCode, Problem, UsageError
@@ -26,8 +26,31 @@ A rubric is data; the default is king-county-esj (see: esj-review rubric list). 
 always this tool's method; each report says whether the rubric's framework gives a number."""
 
 
+# `esj-review --help` lists the commands in the order an analyst uses them; a command not named
+# here (a new one) comes after these, in the order it was registered.
+COMMAND_ORDER = (
+    "new",
+    "resume",
+    "edit",
+    "validate",
+    "score",
+    "report",
+    "batch",
+    "template",
+    "extract",
+    "demo",
+    "doctor",
+    "rubric",
+)
+
+
 class _Group(TyperGroup):
     """Turns expected failures into one clear message and a documented exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = list(self.commands)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -85,7 +108,52 @@ def system_failure(exc: BaseException) -> str:
     return f"{one_line(where, 400)}: {reason}"
 
 
-app = typer.Typer(
+def argument_name(param: Any) -> str:
+    """An argument as the README writes it: its metavar, else its name in capitals, and `...`
+    when it takes several."""
+    name: str = param.metavar or (param.name or "").upper()
+    return name + ("..." if param.nargs != 1 else "")
+
+
+def _arguments(command: TyperCommand, ctx: Any) -> list[Any]:
+    return [p for p in command.get_params(ctx) if p.param_type_name == "argument"]
+
+
+class _Command(TyperCommand):
+    """Usage lines as the README writes them (`REVIEW`, `[OUTPUT]`, `INPUT...`), not typer's
+    `{review}`, and the arguments listed by the same names."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in _arguments(self, ctx):
+            name = argument_name(param)
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments = [(argument_name(p), p.help or "") for p in _arguments(self, ctx)]
+        options = [
+            record
+            for p in self.get_params(ctx)
+            if p.param_type_name == "option" and (record := p.get_help_record(ctx)) is not None
+        ]
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+
+class _App(typer.Typer):
+    """A Typer whose commands use `_Command` unless they name another class."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["cls"] = kwargs.get("cls") or _Command
+        return super().command(*args, **kwargs)
+
+
+app = _App(
     cls=_Group,
     help=HELP,
     no_args_is_help=True,
@@ -93,7 +161,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-rubric_app = typer.Typer(
+rubric_app = _App(
     help="List, show, check and document rubrics.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(rubric_app, name="rubric")
