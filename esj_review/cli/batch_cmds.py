@@ -33,26 +33,39 @@ def batch(
     ctx: typer.Context,
     inputs: Annotated[
         list[Path],
-        typer.Argument(help=f"Review files, folders of them, or {sheet_kinds()} sheets."),
+        typer.Argument(
+            metavar="INPUT", help=f"Review files, folders of them, or {sheet_kinds()} sheets."
+        ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Folder for reports and the summary.")] = (
-        Path("out")
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for reports and the summary.")
+    ] = Path("out"),
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (default: cores).")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            metavar="N",
+            show_default=False,
+            help="Worker processes (default: the number of cores; at most 64).",
+        ),
     ] = 0,
     format: Annotated[
         str,
         typer.Option(
             "--format",
             "-f",
-            help=f"Per-proposal outputs: {','.join(format_names())} or {NO_FORMAT}.",
+            metavar="FORMATS",
+            help=f"Per-proposal outputs: {','.join(format_names())} or {NO_FORMAT} "
+            "(several separated by commas).",
         ),
     ] = DEFAULT_FORMAT,
     fail_under: Annotated[
         float | None,
         typer.Option(
             "--fail-under",
+            metavar="SCORE",
             help="Exit 1 if any proposal's band is below this score's band, its score is "
             "below it, or it is incomplete.",
         ),
@@ -61,7 +74,10 @@ def batch(
         bool, typer.Option("--force", help="Redo proposals whose input has not changed.")
     ] = False,
     rubric: Annotated[
-        str, typer.Option("--rubric", help="Rubric for sheets (review files name their own).")
+        str,
+        typer.Option(
+            "--rubric", metavar="REF", help="Rubric for sheets (review files name their own)."
+        ),
     ] = "king-county-esj",
     pdf_variant: Annotated[
         PdfVariant, typer.Option("--pdf-variant", help="archival, accessible or plain.")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 from esj_review._version import __version__
 from esj_review.core.errors import EsjError, ExitCode, Problem, UsageError
@@ -148,7 +149,9 @@ class _Command(TyperCommand):
 class _App(typer.Typer):
     """A Typer whose commands use `_Command` unless they name another class."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:
+    def command(
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
         kwargs["cls"] = kwargs.get("cls") or _Command
         return super().command(*args, **kwargs)
 
@@ -240,5 +243,7 @@ class PdfVariant(StrEnum):
 
 RubricOption = Annotated[
     str | None,
-    typer.Option("--rubric", help="Rubric file to use instead of the one the review names."),
+    typer.Option(
+        "--rubric", metavar="FILE", help="Rubric file to use instead of the one the review names."
+    ),
 ]

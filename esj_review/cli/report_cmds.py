@@ -20,11 +20,15 @@ else:  # the choices typer shows and checks: the registered formats
 
 @app.command()
 def report(
-    review: Annotated[Path, typer.Argument(help="A review file (YAML or JSON).")],
+    review: Annotated[Path, typer.Argument(metavar="REVIEW", help="A review file (YAML or JSON).")],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Where to write (default: beside the review; - for stdout)."
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="Where to write (default: beside the review; - for stdout); "
+            "an existing file is replaced.",
         ),
     ] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -67,9 +71,14 @@ def report(
 
 @app.command()
 def extract(
-    pdf: Annotated[Path, typer.Argument(help="A report PDF written by esj-review.")],
+    pdf: Annotated[
+        Path, typer.Argument(metavar="REPORT.pdf", help="A report PDF written by esj-review.")
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the review here (default: stdout).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="REVIEW", help="Write the review here (default: stdout)."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:

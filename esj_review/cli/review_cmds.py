@@ -30,9 +30,18 @@ class TemplateFormat(StrEnum):
     xlsx = "xlsx"
 
 
+_TEMPLATE_FORMATS = (
+    f"{TemplateFormat.yaml}: a blank review; "
+    f"{', '.join(f for f in TemplateFormat if f is not TemplateFormat.yaml)}: "
+    "a batch sheet and its data dictionary."
+)
+
+
 @app.command()
 def validate(
-    reviews: Annotated[list[Path], typer.Argument(help="Review files (YAML or JSON).")],
+    reviews: Annotated[
+        list[Path], typer.Argument(metavar="REVIEW", help="Review files (YAML or JSON).")
+    ],
     strict: Annotated[
         bool, typer.Option("--strict", help="Also fail when a review is incomplete.")
     ] = False,
@@ -69,12 +78,17 @@ def validate(
 
 @app.command("score")
 def score_cmd(
-    review: Annotated[Path, typer.Argument(help="A review file (YAML or JSON).")],
+    review: Annotated[Path, typer.Argument(metavar="REVIEW", help="A review file (YAML or JSON).")],
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ScoreFormat.table
     ),
     ledger: Annotated[bool, typer.Option("--ledger", help="Show every scored answer.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to a file (an existing one is replaced)."
+        ),
+    ] = None,
     rubric: RubricOption = None,
 ) -> None:
     """Score a review: components, band, flags, completeness, gaps and the ledger."""
@@ -107,13 +121,21 @@ def print_scorecard(card: Any, rubric: Any, *, ledger: bool, output: Path | None
 
 @app.command()
 def template(
-    rubric: Annotated[str, typer.Option("--rubric", help="Rubric id or file.")] = (
+    rubric: Annotated[str, typer.Option("--rubric", metavar="REF", help="Rubric id or file.")] = (
         "king-county-esj"
     ),
-    format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="yaml or csv.")] = (
+    format: Annotated[TemplateFormat, typer.Option("--format", "-f", help=_TEMPLATE_FORMATS)] = (
         TemplateFormat.yaml
     ),
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to a file (an existing one is replaced); xlsx needs it.",
+        ),
+    ] = None,
 ) -> None:
     """Write a blank review (every question as a comment) or a batch sheet with its dictionary."""
     from esj_review.batch.sheets import dictionary_csv, xlsx_template
@@ -146,7 +168,10 @@ def template(
 @app.command()
 def demo(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the example's PDF report.")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="PDF", help="Where to write the example's PDF report."
+        ),
     ] = Path("reduced-fare-transit.pdf"),
 ) -> None:
     """Score the bundled example review, print its scorecard and write its PDF report."""

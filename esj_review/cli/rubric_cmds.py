@@ -28,7 +28,7 @@ def rubric_list() -> None:
 
 @rubric_app.command("show")
 def rubric_show(
-    ref: Annotated[str, typer.Argument(help="Rubric id (king-county-esj) or file.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="Rubric id (king-county-esj) or file.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")] = (
         TextOrJson.text
     ),
@@ -49,7 +49,7 @@ def rubric_show(
 
 @rubric_app.command("validate")
 def rubric_validate(
-    path: Annotated[Path, typer.Argument(help="A rubric file (YAML or JSON).")],
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="A rubric file (YAML or JSON).")],
 ) -> None:
     """Check a rubric file: schema, ids, conditions, reachability, bands, maximum points."""
     from esj_review.core.errors import shown_path
@@ -67,7 +67,9 @@ def rubric_validate(
 
 @rubric_app.command("schema")
 def rubric_schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of rubric files, for editors."""
     from esj_review.core.rubric import Rubric
@@ -79,8 +81,10 @@ def rubric_schema(
 
 @rubric_app.command("doc")
 def rubric_doc(
-    ref: Annotated[str, typer.Argument(help="Rubric id (king-county-esj) or file.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="Rubric id (king-county-esj) or file.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file.")
+    ] = None,
 ) -> None:
     """Print a Markdown catalogue: every section, question, choice, point, band and flag."""
     from esj_review.core.rubrics import load_rubric
