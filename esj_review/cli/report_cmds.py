@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -58,7 +59,8 @@ def report(
     loaded, rub, warnings = load_checked(review)
     for problem in warnings:
         typer.echo(problem.render(review), err=True)
-    data = render_report(rub, loaded, str(format), pdf_variant.value, validate=check)
+    with _rendering(str(format)):
+        data = render_report(rub, loaded, str(format), pdf_variant.value, validate=check)
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -67,6 +69,18 @@ def report(
 
     atomic_write(target, data)
     typer.echo(f"wrote {target}", err=True)
+
+
+def _rendering(format: str) -> AbstractContextManager[Any]:
+    """A spinner on standard error while a PDF renders (seconds), when it is a terminal."""
+    from rich.text import Text
+
+    from esj_review.report.terminal import make_console
+
+    console = make_console(stderr=True)
+    if format != "pdf" or not console.is_terminal:
+        return nullcontext()
+    return console.status(Text("Writing the PDF report…"))
 
 
 @app.command()

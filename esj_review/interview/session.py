@@ -328,8 +328,11 @@ def edit_review(
 
 def offer_report(interview: Interview) -> Path | None:
     """At the end of an interview: offer to write the PDF report beside the review."""
+    from contextlib import AbstractContextManager, nullcontext
+
     from esj_review.core.files import atomic_write
     from esj_review.report.render import render_report
+    from esj_review.report.terminal import make_console
 
     target = interview.path.with_suffix(".pdf")
     spec = PromptSpec(
@@ -345,5 +348,15 @@ def offer_report(interview: Interview) -> Path | None:
         return None
     if wanted is not True:
         return None
-    atomic_write(target, render_report(interview.rubric, interview.review, "pdf", "archival"))
+    # Rendering takes seconds: a spinner on a terminal, one plain line otherwise.
+    console = make_console(stderr=True)
+    message = Text(f"Writing the PDF report ({target})…")
+    waiting: AbstractContextManager[Any] = nullcontext()
+    if console.is_terminal:
+        waiting = console.status(message)
+    else:
+        console.print(message)
+    with waiting:
+        data = render_report(interview.rubric, interview.review, "pdf", "archival")
+    atomic_write(target, data)
     return target
