@@ -283,8 +283,11 @@ def test_a_date_prompt_reads_us_dates_and_drops_a_time() -> None:
     assert answer_from(due, "3/7/2027") == "2027-03-07"
     assert answer_from(due, "2027-01-31T10:00") == "2027-01-31"
     assert answer_from(due, "2027-01-31 10:00") == "2027-01-31"
-    assert answer_from(due, "next Tuesday afternoon") == "next Tuesday afternoon"
-    assert due.text_error("2/30/2027") == "expected a date as YYYY-MM-DD"
+    assert due.text_error("next Tuesday afternoon") == (
+        "'next Tuesday afternoon' is not a date; write it like 2027-06-30, 6/30/2027 or "
+        "June 30, 2027"
+    )
+    assert due.text_error("2/30/2027") == "'2/30/2027' is not a date: February 2027 has 28 days"
 
 
 def test_date_cells_take_dates_and_excel_serial_numbers() -> None:
@@ -293,9 +296,11 @@ def test_date_cells_take_dates_and_excel_serial_numbers() -> None:
     assert cell("due", 45000) == "2023-03-15"
     assert cell("due", 45000.75) == "2023-03-15"
     assert cell("due", " 45000 ") == "2023-03-15"
-    assert cell("due", "450001") == "450001"
+    with pytest.raises(ValueError, match="'450001' is not a date; write it like"):
+        cell("due", "450001")  # six digits: not a serial number
     assert cell("due", "2027-01-31 10:00:00") == "2027-01-31"
-    assert cell("due", True) == "True"  # not a serial number: the check names it
+    with pytest.raises(ValueError, match="'True' is not a date; write it like"):
+        cell("due", True)  # not a serial number
     assert check_value(RUBRIC, question("due"), "True", frozenset()) == (
         "expected a date as YYYY-MM-DD"
     )

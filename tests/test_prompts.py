@@ -86,8 +86,10 @@ def test_parse_number(raw: str, value: float) -> None:
 
 def test_dates_are_checked(kc: Rubric) -> None:
     spec = spec_for(kc, q(kc, "review_date"), "review_date", MISSING, frozenset())
-    assert spec.text_error("2028-02-31") == "is not a real date (YYYY-MM-DD)"
-    assert spec.text_error("31/03/2028") == "expected a date as YYYY-MM-DD"
+    assert spec.text_error("2028-02-31") == "'2028-02-31' is not a date: February 2028 has 29 days"
+    assert spec.text_error("31/03/2028") == (
+        "'31/03/2028' is not a date: there is no month 31 (numbers are month/day/year)"
+    )
     assert answer_from(spec, "2028-03-31") == "2028-03-31"
 
 

@@ -1,8 +1,21 @@
-"""`date`: a calendar date, stored as `YYYY-MM-DD`. People may type `M/D/YYYY`; sheets may hold
-Excel dates or Excel serial numbers."""
+"""`date`: a calendar date, stored as `YYYY-MM-DD`. One parser (`parse_date`) reads what people
+type at the prompt and what sheet cells hold as text, with the same messages:
+
+- `2027-06-30` (a time after it is dropped: `2027-06-30T10:00`, `2027-06-30 10:00:00`);
+- `6/30/2027`, `06/30/2027`, `6-30-2027`: numbers with `/` or `-` are month/day/year, the US
+  order (`30/6/2027` is refused: there is no month 30); the year is written in full, since
+  `6/30/27` could be 1927 or 2027;
+- `June 30, 2027`, `Jun 30 2027`, `Jun. 30th, 2027`, `30 June 2027`, `30-Jun-2027`: English
+  month names or their first three letters (`Sept` too).
+
+A date that does not exist is refused with the reason (`2/30/2027`: February 2027 has 28 days).
+Sheets may also hold Excel dates or Excel serial numbers (`from_cell`). A date in the past is
+not an error; `past_note` says so, for whoever shows warnings.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Any, Literal
@@ -16,27 +29,73 @@ from esj_review.core.qtypes.base import (
     answered_lint,
 )
 
+DATE_HELP = "is not a date; write it like 2027-06-30, 6/30/2027 or June 30, 2027"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]|$)")
-_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_US = re.compile(r"^(\d{1,2})\s*([/-])\s*(\d{1,2})\s*\2\s*(\d+)$")
+_MONTH_FIRST = re.compile(
+    r"^(?P<month>[a-z]+)\.?[\s-]+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*[,\s-]\s*(?P<year>\d+)$",
+    re.IGNORECASE,
+)
+_DAY_FIRST = re.compile(
+    r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?[\s-]+(?P<month>[a-z]+)\.?,?[\s-]+(?P<year>\d+)$",
+    re.IGNORECASE,
+)
+MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_SERIALS = (1, 2958465)
 """The day numbers a spreadsheet date can have: 1900-01-01 (Excel shows serial 1 so) to
 9999-12-31. Anything else in a date column (1e12, -5, NaN) is not a date."""
 
 
+def _refuse(raw: str, why: str) -> ValueError:
+    return ValueError(f"{raw.strip()[:40]!r} {why}")
+
+
+def _make(raw: str, year: str, month: int, day: int, order: str = "") -> str:
+    """The ISO date, or ValueError naming what does not exist."""
+    if len(year) != 4:
+        raise _refuse(raw, "is not a date: write the year in full (2027)")
+    number = int(year)
+    if number < 1:
+        raise _refuse(raw, "is not a date: there is no year 0")
+    if not 1 <= month <= 12:
+        raise _refuse(raw, f"is not a date: there is no month {month}{order}")
+    last = calendar.monthrange(number, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        raise _refuse(raw, f"is not a date: {name} {number} has {last} days")
+    return dt.date(number, month, day).isoformat()
+
+
 def parse_date(text: str) -> str:
-    """`YYYY-MM-DD` (a time after it is dropped) or `M/D/YYYY` -> ISO; other text unchanged, so
-    the check names what is wrong with it."""
-    text = text.strip()
-    match = _US.match(text)
-    if match:
-        month, day, year = (int(g) for g in match.groups())
-        try:
-            return dt.date(year, month, day).isoformat()
-        except ValueError:
-            return text
-    return text[:10] if _ISO_PREFIX.match(text) else text
+    """Typed text -> an ISO date (`YYYY-MM-DD`); ValueError with the reason otherwise."""
+    raw = text.strip()
+    if match := _ISO_PREFIX.match(raw):
+        year, month, day = match.groups()
+        return _make(raw, year, int(month), int(day))
+    if match := _US.match(raw):
+        month, _, day, year = match.groups()
+        return _make(raw, year, int(month), int(day), " (numbers are month/day/year)")
+    for pattern in (_MONTH_FIRST, _DAY_FIRST):
+        if match := pattern.match(raw):
+            month_number = MONTHS.get(match["month"].lower())
+            if month_number is None:
+                raise _refuse(raw, f"is not a date: {match['month'][:12]!r} is not a month")
+            return _make(raw, match["year"], month_number, int(match["day"]))
+    raise _refuse(raw, DATE_HELP)
+
+
+def past_note(value: str, today: dt.date | None = None) -> str | None:
+    """ "is in the past" for a valid ISO date before `today` (default: today); else None. Not an
+    error: a decision date already passed is worth a word, not a refusal."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return "is in the past" if day < (today or dt.date.today()) else None
 
 
 def excel_serial(days: float) -> str:

@@ -118,12 +118,22 @@ class MultiselectKind(QuestionKind[MultiselectQuestion]):
         hint = "Space to tick, Enter to finish"
         if q.min_selected:
             hint += f"; choose at least {q.min_selected}"
+        stored_check = common.get("check", lambda value: None)
+
+        def check(value: Any) -> str | None:
+            # At the prompt, ticking nothing is not "none apply" when the question asks for
+            # at least one: it would hide every question that depends on the choice.
+            if not value and q.min_selected:
+                return f"choose at least {q.min_selected}"
+            problem: str | None = stored_check(value)
+            return problem
+
         return PromptSpec(
             widget="checkbox",
             options=tuple(choice_options(rubric, q, enabled)),
             default=list(default or []),
             instruction=f"({hint})",
-            **common,
+            **{**common, "check": check},
         )
 
     def lint(self, q: MultiselectQuestion, path: str) -> list[Problem]:

@@ -1,11 +1,23 @@
-"""`number`: amounts, years, counts. One parser reads what people type at the prompt and in
-sheet cells: `4200000`, `4,200,000`, `$1.5`, `-$2,500.50`, `$-5`, `(1,300,000)` (an accounting
-negative)."""
+"""`number`: amounts, years, counts. One parser (`parse_number`) reads what people type at the
+prompt and what sheet cells hold as text, with the same messages:
+
+- `4200000`, `4,200,000`, `4 200 000`, `4,200,000.00`: commas or spaces only between groups of
+  three digits (`1,2,3` is refused: is it 123 or a list?); one decimal point (`3.4.5` refused);
+- `$` and a sign anywhere before the digits: `-$1,300,000`, `$-5`, `+5`; `(1,300,000)` is an
+  accounting negative; the typographic minus sign (U+2212) is a minus;
+- a scale word after the digits: `$250K`, `$3.4M`, `3.4 million`, `$3.4MM`, `1.2B`, `1.2 bn`,
+  `2 billion`, `15 thousand`; computed in decimal, so `$3.4M` is exactly 3400000;
+- for a question whose bounds are years (both within 1900..2200), a fiscal year: `FY2027`,
+  `FY 2027`, `FY27` are 2027, and a one-year span `2026-27`, `FY2026-27`, `2026/2027` is the
+  fiscal year it ends in, 2027 (the usual US convention: FY2027 runs to mid-2027). A span of
+  more than one year (`2025-2027`, a biennium) is refused: say which year is meant.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Any, Literal
 
 from esj_review.core.errors import Problem
@@ -19,6 +31,7 @@ from esj_review.core.qtypes.base import (
 )
 
 NUMBER_HELP = "is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
+YEAR_HELP = "is not a year; write it like 2027, FY2027, FY27 or 2026-27"
 MAX_DIGITS = 18  # whole-number digits: past this a float loses whole units
 MAX_MAGNITUDE = 10**15
 """The largest number (either side of zero) any number answer may hold, whatever the rubric's
@@ -26,34 +39,103 @@ MAX_MAGNITUDE = 10**15
 whole number up to it is exact as a float and prints with all its digits. Checked before any
 arithmetic, so a huge integer (`1` and 400 zeros) is a problem, never an OverflowError."""
 BOUND_MESSAGE = f"must be between {-MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}"
+YEAR_BOUNDS = (1900, 2200)
+"""A number question whose `min` and `max` both fall in this range asks for a year."""
+
+SCALES = {
+    "k": 3,
+    "thousand": 3,
+    "m": 6,
+    "mm": 6,
+    "mn": 6,
+    "mil": 6,
+    "million": 6,
+    "b": 9,
+    "bn": 9,
+    "billion": 9,
+}
 _NUMBER = re.compile(
-    r"^(?P<open>\()?(?P<minus1>-)?(?P<dollar>\$)?(?P<minus2>-)?"
-    r"(?P<digits>\d[\d,]*(?:\.\d+)?|\.\d+)(?P<close>\))?$"
+    r"^(?P<open>\()?\s*(?P<sign1>[-+])?\s*(?P<dollar>\$)?\s*(?P<sign2>[-+])?\s*"
+    r"(?P<digits>[\d.,]+(?:\s+[\d.,]+)*)\s*(?P<scale>[a-z]+)?\s*(?P<close>\))?$",
+    re.IGNORECASE,
 )
+_GROUPED = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+)?(?:\.\d*)?$")
+_FY = re.compile(
+    r"^fy\s*['-]?\s*(?P<first>\d{4}|\d{2})(?:\s*[-/\u2013]\s*(?P<second>\d{4}|\d{2}))?$",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(r"^(?P<first>\d{4})\s*[-/\u2013]\s*(?P<second>\d{4}|\d{2})$")
+
+
+def _refuse(raw: str, why: str = NUMBER_HELP) -> ValueError:
+    return ValueError(f"{raw.strip()[:40]!r} {why}")
 
 
 def parse_number(raw: str, integer: bool = False) -> int | float:
     """Typed text -> a number; ValueError with a message a person can act on otherwise."""
-    text = "".join(raw.split())
+    text = raw.strip().replace("\u2212", "-")
     match = _NUMBER.match(text)
-    signs = [match[g] for g in ("open", "minus1", "minus2")] if match else []
-    if (
-        match is None
-        or sum(1 for s in signs if s) > 1
-        or bool(match["open"]) != bool(match["close"])
-    ):
-        raise ValueError(f"{raw.strip()[:40]!r} {NUMBER_HELP}")
-    digits = match["digits"].replace(",", "")
-    if len(digits.split(".")[0]) > MAX_DIGITS:
+    if match is None:
+        raise _refuse(raw)
+    signs = [s for s in (match["sign1"], match["sign2"]) if s]
+    negative = bool(match["open"]) or "-" in signs
+    if len(signs) + bool(match["open"]) > 1 or bool(match["open"]) != bool(match["close"]):
+        raise _refuse(raw)
+    scale = (match["scale"] or "").lower()
+    if scale and scale not in SCALES:
+        raise _refuse(
+            raw,
+            f"is not a number: after the digits write K, M or B (thousand, million, billion), "
+            f"not {match['scale'][:12]!r}",
+        )
+    digits = " ".join(match["digits"].split())
+    if digits.count(".") > 1:
+        raise _refuse(raw, "is not a number: it has more than one decimal point")
+    if not _GROUPED.match(digits):
+        raise _refuse(
+            raw, "is not a number: commas or spaces go between groups of three digits (1,300,000)"
+        )
+    whole = re.sub(r"[, ]", "", digits)
+    if len(whole.split(".")[0]) > MAX_DIGITS:
         raise ValueError(f"is too large (more than {MAX_DIGITS} digits)")
-    value = float(digits)
-    if any(signs):
-        value = -value
-    if integer or value.is_integer():
-        if not value.is_integer():
-            raise ValueError("expected a whole number")
-        return int(value)
-    return value
+    exact = Decimal(whole).scaleb(SCALES.get(scale, 0))
+    if negative:
+        exact = -exact
+    if exact == exact.to_integral_value():
+        return int(exact)
+    if integer:
+        raise ValueError("expected a whole number")
+    return float(exact)
+
+
+def looks_like_years(q: NumberQuestion) -> bool:
+    """Whether the question's bounds are years (a fiscal year question)."""
+    low, high = YEAR_BOUNDS
+    return q.min is not None and q.max is not None and low <= q.min <= q.max <= high
+
+
+def parse_year(raw: str) -> int | None:
+    """`FY2027`, `FY 2027`, `FY27`, `2026-27`, `FY2026-27`, `2026/2027` -> 2027; None when the
+    text is not written as a year (a plain number is read by `parse_number`); ValueError for a
+    span that is not one fiscal year."""
+    text = raw.strip()
+    match = _FY.match(text) or _SPAN.match(text)
+    if match is None:
+        return None
+    first, second = match["first"], match["second"]
+    start = 2000 + int(first) if len(first) == 2 else int(first)
+    if second is None:
+        return start
+    end = (start // 100) * 100 + int(second) if len(second) == 2 else int(second)
+    if len(second) == 2 and end < start:
+        end += 100  # 1999-00 ends in 2000
+    if end != start + 1:
+        raise _refuse(
+            raw,
+            "is not one fiscal year: a span like 2026-27 is the fiscal year it ends in; "
+            "give one year, like 2027",
+        )
+    return end
 
 
 def _bounds(q: NumberQuestion) -> tuple[str, str]:
@@ -102,6 +184,12 @@ class NumberKind(QuestionKind[NumberQuestion]):
     def parse_text(
         self, rubric: ChoiceSource, q: NumberQuestion, text: str, enabled: frozenset[str]
     ) -> Any:
+        if looks_like_years(q):
+            year = parse_year(text)
+            if year is not None:
+                return year
+            if text.strip().lower().startswith("fy"):
+                raise _refuse(text, YEAR_HELP)
         return parse_number(text, q.integer)
 
     def from_cell(
@@ -151,7 +239,7 @@ class NumberKind(QuestionKind[NumberQuestion]):
             widget="text",
             default=default,
             instruction=f"({hint}; empty to skip)",
-            convert=lambda raw: parse_number(raw, q.integer),
+            convert=lambda raw: self.parse_text(rubric, q, raw, enabled),
             **common,
         )
 
