@@ -355,7 +355,7 @@ def offer_report(interview: Interview) -> Path | None:
     if console.is_terminal:
         waiting = console.status(message)
     else:
-        console.print(message)
+        console.print(message, soft_wrap=True)
     with waiting:
         data = render_report(interview.rubric, interview.review, "pdf", "archival")
     atomic_write(target, data)
