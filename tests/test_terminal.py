@@ -177,3 +177,54 @@ def test_complete_answers_need_no_terminal(tmp_path: Path) -> None:
     assert "Confidence High" in result.stdout
     assert "Confidence: process and evidence" in result.stdout
     assert load_review(out).answers == load_review(TRANSIT).answers
+
+
+def start_gare(tmp_path: Path) -> pexpect.spawn:
+    """A new GARE review, at the section menu."""
+    child = spawn("new", "r.yaml", "--rubric", "gare-racial-equity", cwd=tmp_path)
+    answer(child, "Proposal id", "G-7" + ENTER)
+    answer(child, "Proposal title", "Library fines elimination" + ENTER)
+    answer(child, "What kind of proposal", ENTER)
+    answer(child, "Department", ENTER)
+    answer(child, "Who prepared this review", ENTER)
+    return child
+
+
+def stopped_with_resume_hint(child: pexpect.spawn) -> None:
+    child.expect("Interrupted. Your answers are saved in r.yaml")
+    child.expect(re.escape("esj-review resume r.yaml"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in str(child.before)
+
+
+def test_alt_enter_at_the_menu_is_not_a_crash(tmp_path: Path) -> None:
+    child = start_gare(tmp_path)
+    child.expect("Sections")
+    child.send(ESC_ENTER)  # prompt_toolkit's "accept" with nothing to accept: an empty result
+    answer(child, "Sections", ENTER)  # the menu is asked again; Enter opens the first section
+    answer(child, "What is the proposal?", CTRL_C)
+    stopped_with_resume_hint(child)
+
+
+def test_ctrl_d_at_a_prompt_stops_like_ctrl_c(tmp_path: Path) -> None:
+    child = start_gare(tmp_path)
+    answer(child, "Sections", ENTER)
+    answer(child, "What is the proposal?", "\x04")
+    stopped_with_resume_hint(child)
+    assert load_review(tmp_path / "r.yaml").proposal.id == "G-7"
+
+
+def test_ctrl_c_keeps_the_narrative_being_typed(tmp_path: Path) -> None:
+    child = start_gare(tmp_path)
+    answer(child, "Sections", ENTER)
+    answer(child, "What is the proposal?", "")
+    child.expect(re.escape("Esc then Enter"))
+    child.send("End overdue fines" + ENTER + "for every card holder.")
+    child.expect("card holder")
+    child.send(CTRL_C)
+    child.expect("Kept what you typed as the answer: What is the proposal?")
+    stopped_with_resume_hint(child)
+    saved = load_review(tmp_path / "r.yaml")
+    assert saved.answers["summary"] == "End overdue fines\nfor every card holder."

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,9 +20,20 @@ def _prompter() -> Any:
     return QuestionaryPrompter()
 
 
+@contextmanager
+def _last_ctrl_c() -> Iterator[None]:
+    """Once an interview is over (finished, quit or interrupted: all saved), a further Ctrl-C
+    has nothing left to stop; ignored, it cannot break Python's shutdown with a traceback."""
+    try:
+        yield
+    finally:
+        if sys.stdin.isatty():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _finished(interview: Any, *, full: bool = True) -> None:
     """The scorecard when the analyst finished; a short note and how to resume otherwise."""
-    from esj_review.interview.flow import score_line
+    from esj_review.interview.prompts import score_line
     from esj_review.report.terminal import make_console, scorecard_view
 
     console = make_console()
@@ -60,9 +75,10 @@ def new(
     """Start a review: the interview asks each question and saves after every answer."""
     from esj_review.interview.session import new_review
 
-    interview = new_review(output, rubric, answers, _prompter())
-    _finished(interview, full=interview.finished or interview.scorecard().complete)
-    _offer_report(interview)
+    with _last_ctrl_c():
+        interview = new_review(output, rubric, answers, _prompter())
+        _finished(interview, full=interview.finished or interview.scorecard().complete)
+        _offer_report(interview)
 
 
 @app.command()
@@ -72,9 +88,10 @@ def resume(
     """Continue a review where it stopped, from the section menu."""
     from esj_review.interview.session import resume_review
 
-    interview = resume_review(review, _prompter())
-    _finished(interview, full=interview.finished)
-    _offer_report(interview)
+    with _last_ctrl_c():
+        interview = resume_review(review, _prompter())
+        _finished(interview, full=interview.finished)
+        _offer_report(interview)
 
 
 @app.command()
@@ -97,7 +114,8 @@ def edit(
 
     if section and question:
         raise typer.BadParameter("give --section or --question, not both")
-    interview, before = edit_review(review, section, question, _prompter())
+    with _last_ctrl_c():
+        interview, before = edit_review(review, section, question, _prompter())
     after = interview.scorecard()
     _finished(interview)
 

@@ -28,7 +28,15 @@ from esj_review.core.review import (
 )
 from esj_review.core.rubric import Rubric, Section
 from esj_review.core.scoring import Scorecard, score
-from esj_review.interview.prompts import Option, PromptSpec, answer_from, spec_for
+from esj_review.interview.prompts import (
+    Option,
+    PromptSpec,
+    answer_from,
+    means_something,
+    score_line,
+    section_state,
+    spec_for,
+)
 from esj_review.interview.reviewer import ask_reviewer, reviewer_line
 from esj_review.report.terminal import make_console, scorecard_view
 
@@ -52,6 +60,14 @@ class Interrupted(EsjError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class InterruptedTyping(KeyboardInterrupt):
+    """Ctrl-C in a text box: carries what was typed, so the interview can keep it."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__(typed)
+        self.typed = typed
+
+
 class Prompter(Protocol):
     """The one seam between the interview and a terminal."""
 
@@ -66,7 +82,8 @@ class Prompter(Protocol):
 
 
 class QuestionaryPrompter:
-    """Asks on the terminal with questionary; Ctrl-C raises KeyboardInterrupt."""
+    """Asks on the terminal with questionary; Ctrl-C and Ctrl-D raise KeyboardInterrupt.
+    A result the widget cannot mean (Esc+Enter on a menu returns "") asks again."""
 
     def __init__(self) -> None:
         self.console = make_console()
@@ -94,6 +111,7 @@ class QuestionaryPrompter:
                 default=spec.text_default(),
                 multiline=True,
                 validate=lambda raw: spec.text_error(raw) or True,
+                key_bindings=_keep_typing(),
             )
         elif spec.widget == "text":
             question = questionary.text(
@@ -101,6 +119,7 @@ class QuestionaryPrompter:
                 default=spec.text_default(),
                 instruction=spec.instruction,
                 validate=lambda raw: spec.text_error(raw) or True,
+                key_bindings=_keep_typing(),
             )
         elif spec.widget == "select":
             default = spec.default if any(o.value == spec.default for o in spec.options) else None
@@ -122,47 +141,53 @@ class QuestionaryPrompter:
             question = questionary.confirm(
                 spec.message, default=bool(spec.default) if spec.default is not None else False
             )
-        return question.unsafe_ask()
+        while True:
+            raw = _unsafe_ask(question)
+            if means_something(spec.widget, raw, spec.options):
+                return raw
 
     def choose(self, message: str, options: Sequence[Option], default: Any = None) -> Any:
         """A select menu."""
         import questionary
 
         self._require_terminal()
-        return questionary.select(
-            message, choices=[_choice(questionary, o) for o in options], default=default
-        ).unsafe_ask()
+        while True:
+            raw = _unsafe_ask(
+                questionary.select(
+                    message, choices=[_choice(questionary, o) for o in options], default=default
+                )
+            )
+            if means_something("select", raw, options):
+                return raw
 
     def show(self, item: RenderableType) -> None:
         """Print with rich (NO_COLOR respected)."""
         self.console.print(item)
 
 
+def _unsafe_ask(question: Any) -> Any:
+    """Ask; Ctrl-D (end of input on a terminal) stops the interview like Ctrl-C."""
+    try:
+        return question.unsafe_ask()
+    except EOFError:
+        raise KeyboardInterrupt from None
+
+
+def _keep_typing() -> Any:
+    """Ctrl-C in a text box stops with what was typed (InterruptedTyping), not without it."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+    bindings.add("c-c", eager=True)(
+        lambda event: event.app.exit(exception=InterruptedTyping(event.app.current_buffer.text))
+    )
+    return bindings
+
+
 def _choice(questionary: Any, option: Option, checked: bool = False) -> Any:
     return questionary.Choice(
         option.label, value=option.value, checked=checked, description=option.description or None
     )
-
-
-def _state(slots: list[Slot]) -> str:
-    """done / partly done (n of m) / not started, for one section's slots."""
-    shown = [s for s in slots if s.visible and not isinstance(s.question, RepeatQuestion)]
-    required = [s for s in shown if s.question.required]
-    answered = [s for s in shown if s.answered]
-    if not answered:
-        return "not started"
-    missing = [s for s in required if not s.answered]
-    if not missing:
-        return "done"
-    return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
-
-
-def score_line(card: Scorecard) -> str:
-    """One line for the menu: the live score."""
-    if card.score is None:
-        return f"Incomplete: {len(card.gaps)} required answers missing"
-    assert card.band is not None
-    return f"Score so far {card.score:g} / 100 · {card.band.label}"
 
 
 class Interview:
@@ -195,7 +220,11 @@ class Interview:
             self._item_seen = slot.item
             self.prompter.show(self._item_heading(slot))
         spec = spec_for(self.rubric, slot.question, slot.path, slot.value, self.review.enabled)
-        raw = self.prompter.ask(spec)
+        try:
+            raw = self.prompter.ask(spec)
+        except InterruptedTyping as stop:
+            self._keep_typed(spec, stop.typed)
+            raise
         value = answer_from(spec, raw)
         problem = None if value is None else spec.check(value)
         if problem:  # a prompter that validates will never get here
@@ -210,6 +239,19 @@ class Interview:
         for path in restored:
             self.prompter.show(Text(f"  Brought back your earlier answer: {self._prompt(path)}"))
         self.save()
+
+    def _keep_typed(self, spec: PromptSpec, typed: str) -> None:
+        """Ctrl-C while typing: keep the text as the answer when it is one, else show it."""
+        if typed.strip() == "" or typed == spec.text_default():
+            return
+        problem = spec.text_error(typed)
+        if problem is not None:
+            self.prompter.show(Text(f"\n  Not saved ({problem}); you typed:\n{typed}", "yellow"))
+            return
+        set_value(self.review, spec.path, answer_from(spec, typed))
+        tidy_hidden(self.rubric, self.review)
+        self.save()
+        self.prompter.show(Text(f"\n  Kept what you typed as the answer: {spec.message}", "yellow"))
 
     def _prompt(self, path: str) -> str:
         slot = next((s for s in self.review.slots(self.rubric) if s.path == path), None)
@@ -255,7 +297,8 @@ class Interview:
         """Each section's state, for the menu."""
         slots = self.review.slots(self.rubric)
         return {
-            s.id: _state([x for x in slots if x.section.id == s.id]) for s in self.rubric.sections
+            s.id: section_state([x for x in slots if x.section.id == s.id])
+            for s in self.rubric.sections
         }
 
     def menu(self) -> Scorecard:

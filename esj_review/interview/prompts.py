@@ -3,19 +3,24 @@
 `spec_for` says which widget asks a question, with what choices, default and validation; the
 question's type builds it (`esj_review.core.qtypes`). The validation is `check_value`, the same
 check and message `esj-review validate` uses, and typed numbers and dates are read by the same
-parsers as sheet cells.
+parsers as sheet cells. Also pure: whether a widget's result means something, and the
+section menu's labels.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from esj_review.core.answers import Slot
 from esj_review.core.checks import check_value
 from esj_review.core.conditions import MISSING
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.base import SKIP, Option, PromptSpec
 from esj_review.core.qtypes.number import parse_number
+from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Question, Rubric
+from esj_review.core.scoring import Scorecard
 
 
 def spec_for(
@@ -50,4 +55,46 @@ def answer_from(spec: PromptSpec, raw: Any) -> Any:
     return raw
 
 
-__all__ = ["SKIP", "Option", "PromptSpec", "answer_from", "parse_number", "spec_for"]
+def means_something(widget: str, raw: Any, options: Sequence[Option]) -> bool:
+    """Whether a widget's result is one it can mean (not a stray key's empty result)."""
+    if widget == "select":
+        return any(o.value == raw for o in options)
+    if widget == "checkbox":
+        return isinstance(raw, list)
+    if widget == "confirm":
+        return isinstance(raw, bool)
+    return isinstance(raw, str)
+
+
+def section_state(slots: list[Slot]) -> str:
+    """done / partly done (n of m) / not started, for one section's slots."""
+    shown = [s for s in slots if s.visible and not isinstance(s.question, RepeatQuestion)]
+    required = [s for s in shown if s.question.required]
+    answered = [s for s in shown if s.answered]
+    if not answered:
+        return "not started"
+    missing = [s for s in required if not s.answered]
+    if not missing:
+        return "done"
+    return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
+
+
+def score_line(card: Scorecard) -> str:
+    """One line for the menu: the live score."""
+    if card.score is None:
+        return f"Incomplete: {len(card.gaps)} required answers missing"
+    assert card.band is not None
+    return f"Score so far {card.score:g} / 100 · {card.band.label}"
+
+
+__all__ = [
+    "SKIP",
+    "Option",
+    "PromptSpec",
+    "answer_from",
+    "means_something",
+    "parse_number",
+    "score_line",
+    "section_state",
+    "spec_for",
+]
