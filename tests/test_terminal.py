@@ -228,3 +228,17 @@ def test_ctrl_c_keeps_the_narrative_being_typed(tmp_path: Path) -> None:
     stopped_with_resume_hint(child)
     saved = load_review(tmp_path / "r.yaml")
     assert saved.answers["summary"] == "End overdue fines\nfor every card holder."
+
+
+def test_ctrl_c_while_changing_an_answer_keeps_the_earlier_one(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(TRANSIT.read_text())
+    before = load_review(tmp_path / "r.yaml").answers["summary"]
+    child = spawn("edit", "r.yaml", "--question", "summary", cwd=tmp_path)
+    answer(child, "What does the proposal do?", "")
+    child.expect(re.escape("Esc then Enter"))
+    child.send(" Half typed")
+    child.expect("Half typed")
+    child.send(CTRL_C)
+    child.expect(re.escape("Not saved (kept the earlier answer); you typed:"))
+    stopped_with_resume_hint(child)
+    assert load_review(tmp_path / "r.yaml").answers["summary"] == before

@@ -241,10 +241,10 @@ class Interview:
         self.save()
 
     def _keep_typed(self, spec: PromptSpec, typed: str) -> None:
-        """Ctrl-C while typing: keep the text as the answer when it is one, else show it."""
+        """Ctrl-C while typing a first answer: keep the text when it is one, else show it."""
         if typed.strip() == "" or typed == spec.text_default():
             return
-        problem = spec.text_error(typed)
+        problem = "kept the earlier answer" if spec.default is not None else spec.text_error(typed)
         if problem is not None:
             self.prompter.show(Text(f"\n  Not saved ({problem}); you typed:\n{typed}", "yellow"))
             return
