@@ -20,15 +20,68 @@ def _prompter() -> Any:
     return QuestionaryPrompter()
 
 
+class _HeldCtrlC:
+    """The prompter, with a Ctrl-C pressed between two prompts held until the next one.
+
+    Between prompts the terminal sends Ctrl-C as a signal, and Python raises KeyboardInterrupt
+    wherever it lands: inside a weakref callback (drawing a prompt makes many) it is printed as
+    an ignored exception, with a traceback, and lost. Held, it stops the interview at the next
+    prompt or message; a second Ctrl-C stops it at once.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.pending = False
+
+    def on_sigint(self, signum: int, frame: Any) -> None:
+        if self.pending:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    def _stop_if_pressed(self) -> None:
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def ask(self, spec: Any) -> Any:
+        self._stop_if_pressed()
+        raw = self.inner.ask(spec)
+        self._stop_if_pressed()
+        return raw
+
+    def choose(self, message: str, options: Any, default: Any = None) -> Any:
+        self._stop_if_pressed()
+        chosen = self.inner.choose(message, options, default)
+        self._stop_if_pressed()
+        return chosen
+
+    def show(self, item: Any) -> None:
+        self._stop_if_pressed()
+        self.inner.show(item)
+
+
 @contextmanager
-def _last_ctrl_c() -> Iterator[None]:
-    """Once an interview is over (finished, quit or interrupted: all saved), a further Ctrl-C
-    has nothing left to stop; ignored, it cannot break Python's shutdown with a traceback."""
+def _interview_ctrl_c() -> Iterator[Any]:
+    """The prompter for one interview, Ctrl-C held between prompts while it runs. Once it is
+    over (finished, quit or interrupted: all saved), a further Ctrl-C has nothing left to stop;
+    ignored, it cannot break Python's shutdown with a traceback."""
+    prompter = _HeldCtrlC(_prompter())
+    tty = sys.stdin.isatty()
+    if tty:
+        signal.signal(signal.SIGINT, prompter.on_sigint)
     try:
-        yield
+        yield prompter
     finally:
-        if sys.stdin.isatty():
+        if tty:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _ctrl_c_now(interview: Any) -> None:
+    """From here on (writing the PDF), Ctrl-C stops at once."""
+    if isinstance(interview.prompter, _HeldCtrlC):
+        interview.prompter = interview.prompter.inner
+    if sys.stdin.isatty():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _finished(interview: Any, *, full: bool = True) -> None:
@@ -54,6 +107,7 @@ def _offer_report(interview: Any) -> None:
     from esj_review.interview.session import offer_report
 
     if interview.finished:
+        _ctrl_c_now(interview)
         written = offer_report(interview)
         if written is not None:
             typer.echo(f"wrote {written}", err=True)
@@ -75,8 +129,8 @@ def new(
     """Start a review: the interview asks each question and saves after every answer."""
     from esj_review.interview.session import new_review
 
-    with _last_ctrl_c():
-        interview = new_review(output, rubric, answers, _prompter())
+    with _interview_ctrl_c() as prompter:
+        interview = new_review(output, rubric, answers, prompter)
         _finished(interview, full=interview.finished or interview.scorecard().complete)
         _offer_report(interview)
 
@@ -88,8 +142,8 @@ def resume(
     """Continue a review where it stopped, from the section menu."""
     from esj_review.interview.session import resume_review
 
-    with _last_ctrl_c():
-        interview = resume_review(review, _prompter())
+    with _interview_ctrl_c() as prompter:
+        interview = resume_review(review, prompter)
         _finished(interview, full=interview.finished)
         _offer_report(interview)
 
@@ -114,8 +168,8 @@ def edit(
 
     if section and question:
         raise typer.BadParameter("give --section or --question, not both")
-    with _last_ctrl_c():
-        interview, before = edit_review(review, section, question, _prompter())
+    with _interview_ctrl_c() as prompter:
+        interview, before = edit_review(review, section, question, prompter)
     after = interview.scorecard()
     _finished(interview)
 
