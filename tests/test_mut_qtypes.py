@@ -219,7 +219,7 @@ def test_a_multiselect_is_ticked_with_space_and_may_ask_for_a_minimum() -> None:
     ("qid", "instruction"),
     [
         ("amount", "(a number; empty to skip)"),
-        ("year", "(a number, whole, 2000..2100; empty to skip)"),
+        ("year", "(a year like 2027 or FY2027, 2000..2100; empty to skip)"),
         ("floor", "(a number, 0..; empty to skip)"),
         ("share", "(a number, ..100.5; empty to skip)"),
         ("count", "(a number, whole; empty to skip)"),
@@ -276,7 +276,7 @@ def test_a_date_prompt_reads_us_dates_and_drops_a_time() -> None:
     due = spec("due", "2027-01-31")
     assert (due.widget, due.instruction, due.default, due.multiline) == (
         "text",
-        "(YYYY-MM-DD; empty to skip)",
+        "(like 2027-06-30 or 6/30/2027; empty to skip)",
         "2027-01-31",
         False,
     )

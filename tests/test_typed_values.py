@@ -239,6 +239,13 @@ def test_any_date_written_in_an_accepted_style_reads_back(day: dt.date) -> None:
         assert by_prompt("due", raw) == by_sheet("due", raw) == day.isoformat(), raw
 
 
+def test_the_prompts_say_what_they_take() -> None:
+    year = spec_for(RUBRIC, question("fiscal_year"), "fiscal_year", MISSING, frozenset())
+    assert year.instruction == "(a year like 2027 or FY2027, 2000..2100; empty to skip)"
+    due = spec_for(RUBRIC, question("due"), "due", MISSING, frozenset())
+    assert due.instruction == "(like 2027-06-30 or 6/30/2027; empty to skip)"
+
+
 def test_a_date_in_the_past_is_noted_not_refused() -> None:
     today = dt.date(2027, 7, 1)
     assert past_note("2027-06-30", today) == "is in the past"

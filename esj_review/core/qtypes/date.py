@@ -123,7 +123,7 @@ class DateKind(QuestionKind[DateQuestion]):
     name = "date"
     model = DateQuestion
     example = "2027-01-31"
-    instruction = "(YYYY-MM-DD; empty to skip)"
+    instruction = "(like 2027-06-30 or 6/30/2027; empty to skip)"
 
     def check(
         self, rubric: ChoiceSource, q: DateQuestion, value: Any, enabled: frozenset[str]

@@ -231,7 +231,8 @@ class NumberKind(QuestionKind[NumberQuestion]):
         enabled: frozenset[str],
         common: dict[str, Any],
     ) -> PromptSpec:
-        hint = "a number" + (", whole" if q.integer else "")
+        hint = "a year like 2027 or FY2027" if looks_like_years(q) else "a number"
+        hint += ", whole" if q.integer and not looks_like_years(q) else ""
         low, high = _bounds(q)
         if low or high:
             hint += f", {low}..{high}"
