@@ -3,8 +3,9 @@ answer, never a file that does not load.
 
 Each sequence starts a new review (the small GARE rubric), answers a random number of the first
 prompts as an analyst would (so the keys land on the proposal's prompts, the section menu, a
-narrative box, a menu of choices), then presses random keys, then Ctrl-C until it stops. The
-file is read after every key. KEY_FUZZ=200 runs 200 sequences (the default is 40).
+narrative box, a menu of choices), then, once the next prompt is drawn, presses random keys,
+then Ctrl-C until it stops. The file is read after every key. KEY_FUZZ=200 runs 200 sequences
+(the default is 40).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ SCRIPT = [
     ("Who prepared this review", "\r"),
     ("Sections", "\r"),
     ("What is the proposal?", "End overdue fines.\x1b\r"),
+    ("desired results", "Overdue fines fall to zero for every card holder in the county.\x1b\r"),
+    ("How clearly", "\r"),
+    ("Sections", "\r"),
 ]
 
 N = int(os.environ.get("KEY_FUZZ", "40"))
@@ -106,10 +110,12 @@ def run_sequence(seed: int, workdir: Path) -> tuple[str, int | None, list[str]]:
     path = workdir / "r.yaml"
     child = spawn("new", "r.yaml", "--rubric", "gare-racial-equity", cwd=workdir)
     shown = []
-    for prompt, keys in SCRIPT[: rng.randint(0, len(SCRIPT))]:
+    steps = rng.randint(0, len(SCRIPT) - 1)
+    for n, (prompt, keys) in enumerate(SCRIPT[: steps + 1]):
         child.expect(re.escape(prompt))
         shown.append(str(child.before) + str(child.after))
-        child.send(keys)
+        if n < steps:  # the last prompt waited for gets the random keys
+            child.send(keys)
     names = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()), k=rng.randint(3, 12))
     seen: dict[str, Any] = {}
     for name in names:
