@@ -7,7 +7,10 @@ package back.
 
 from __future__ import annotations
 
+import sys
+
 from esj_review.cli.common import app
+from esj_review.core.errors import ExitCode
 
 # isort: split
 from esj_review.cli import review_cmds
@@ -23,8 +26,13 @@ from esj_review.cli import batch_cmds, rubric_cmds
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A Ctrl-C before a command has taken charge of it (while
+    the command line is read, say) ends quietly with the interrupted exit code."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(int(ExitCode.INTERRUPTED)) from None
 
 
 __all__ = [
