@@ -32,6 +32,7 @@ from esj_review.report.context import build_context
 from esj_review.report.extract import extract_review
 from esj_review.report.render import render_html, render_markdown, render_report, report_date
 from tests.conftest import EXAMPLES, ROOT
+from tests.test_pdf_tags import NARRATIVES
 
 DATE = dt.date(2026, 11, 29)
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
@@ -319,21 +320,7 @@ def test_every_language_served_shows_real_glyphs(tmp_path: Path, kc: Rubric) -> 
     )
     review = load_review(TRANSIT)
     review.proposal.title = languages["vietnamese"][:70]
-    narratives = [
-        "summary",
-        "desired_results",
-        "data_sources",
-        "history",
-        "engaged_who",
-        "community_influence",
-        "alternatives",
-        "root_causes",
-        "unintended_consequences",
-        "resources",
-        "timeline",
-        "metrics",
-    ]
-    for key, text in zip(narratives, languages.values(), strict=True):
+    for key, text in zip(NARRATIVES, languages.values(), strict=True):
         review.answers[key] = text
     path = tmp_path / "languages.pdf"
     path.write_bytes(render_report(kc, review, "pdf", "archival", DATE))

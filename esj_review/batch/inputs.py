@@ -105,14 +105,17 @@ def _special(path: Path) -> str | None:
 def expand(
     inputs: Iterable[Path], out: Path | None = None, problems: Problems | None = None
 ) -> Iterator[Path]:
-    """Files named, and review files and sheets inside folders (recursively, sorted). The
-    output folder and the batch's state are left out; what cannot be searched (an unreadable
-    folder, a linked folder) or read (a link to nothing, a FIFO) becomes a problem."""
+    """Files named, and review files and sheets inside folders (recursively, sorted): each
+    a regular file, checked once. The output folder and the batch's state are left out; what
+    cannot be searched (an unreadable folder, a linked folder) or read (a link to nothing, a
+    FIFO) becomes a problem."""
     found = problems if problems is not None else []
     skip = {out.resolve()} if out is not None else set()
     for path in inputs:
         if path.is_dir():
             yield from sorted(_search(path, skip, found))
+        elif (why := _special(path)) is not None:
+            found.append(problem(str(path), "", "", why))
         else:
             yield path
 
@@ -190,10 +193,7 @@ def jobs_from(
     """Stream jobs from the inputs; inputs that cannot be read become problems."""
     namer = Namer()
     for path in expand(inputs, out, problems):
-        why = _special(path)
-        if why is not None:
-            problems.append(problem(str(path), "", "", why))
-        elif sheet_reader(path) is not None:
+        if sheet_reader(path) is not None:
             yield from _sheet_jobs(path, rubric, namer, problems)
         elif path.suffix.lower() in REVIEW_SUFFIXES:
             job = _file_job(path, namer, problems)

@@ -264,6 +264,13 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
+def _hashed(chunks: Iterable[str], digest: Any) -> Iterator[str]:
+    """The chunks as they come, each added to `digest` on the way."""
+    for chunk in chunks:
+        digest.update(chunk.encode())
+        yield chunk
+
+
 def write_summary(
     out: Path,
     rubric: Rubric,
@@ -278,29 +285,25 @@ def write_summary(
     data = portfolio(rubric, records, problems, threshold, generated)
     previous = _file_hash(out / "summary.json")
     atomic_write(out / "summary.csv", _csv_lines(_summary_rows(data["proposals"])))
-    atomic_write(out / "summary.json", _json_chunks(data))
-    unchanged = previous is not None and previous == _file_hash(out / "summary.json")
+    digest = hashlib.sha256()  # of summary.json, taken as it is written
+    atomic_write(out / "summary.json", _hashed(_json_chunks(data), digest))
+    unchanged = previous == digest.hexdigest()
     errors = itertools.chain([ERROR_COLUMNS], ([p[c] for c in ERROR_COLUMNS] for p in problems))
     atomic_write(out / "errors.csv", _csv_lines(errors))
     atomic_write(out / "portfolio.html", stream_portfolio_html(data, rubric))
     if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf
 
-        summary = "".join(_json_chunks(data))
+        summary = (out / "summary.json").read_text(encoding="utf-8")  # written just above
         pdf = html_to_pdf(
             "".join(stream_portfolio_html(data, rubric, "pdf")),
             generated,
             "archival",
             [("summary.json", summary, "The portfolio summary as JSON.", "Data")],
-            f"portfolio:{generated}:{hash_of(summary)}",
+            f"portfolio:{generated}:{digest.hexdigest()}",
         )
         atomic_write(out / "portfolio.pdf", pdf)
     return data
-
-
-def hash_of(text: str) -> str:
-    """sha256 of a text."""
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def render_portfolio_html(data: dict[str, Any], rubric: Rubric, medium: str = "html") -> str:

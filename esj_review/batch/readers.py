@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from esj_review.core.errors import InputFileError
+from esj_review.core.files import reading
 from esj_review.core.text import one_line
 
 Row = tuple[int, dict[str, Any]]  # (row number, {column: cell}); row 1 is the header
@@ -72,14 +73,8 @@ def _blank(cell: Any) -> bool:
 def _open_regular(path: Path, limit: int) -> IO[bytes]:
     """The file opened for reading, once it is known to be a regular file within `limit`.
     Opened without blocking, so that a FIFO named .csv is refused instead of waited on."""
-    try:
+    with reading(path, "a sheet"):
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a folder, not a sheet") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
     info = os.fstat(fd)
     refusal = None
     if stat.S_ISDIR(info.st_mode):

@@ -11,36 +11,62 @@ from __future__ import annotations
 import json
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, overload
 
+Item = dict[str, Any]
 
-class Spill(Sequence[dict[str, Any]]):
+
+class _Items(Sequence[Item]):
+    """What a spill and a view share: indexing (slices too) and comparison with a list,
+    built on `_item(position)` and `__len__`."""
+
+    def _item(self, position: int) -> Item:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        return self._item(range(len(self))[index])  # IndexError as for a list
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Spill(_Items):
     """An append-only sequence of JSON-able dicts, stored one line each in a temporary file."""
 
-    def __init__(self, items: Iterable[dict[str, Any]] = ()) -> None:
+    def __init__(self, items: Iterable[Item] = ()) -> None:
         self._file: IO[bytes] | None = None
         self._offsets = array("q")
         self._end = 0
-        for item in items:
-            self.append(item)
+        self.extend(items)
 
     def _handle(self) -> IO[bytes]:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="esj-batch-")  # noqa: SIM115 - lives with the spill
         return self._file
 
-    def append(self, item: dict[str, Any]) -> None:
+    def append(self, item: Item) -> None:
         """Add one item at the end."""
         line = json.dumps(item, ensure_ascii=False, separators=(",", ":"), default=str).encode()
-        line += b"\n"
         handle = self._handle()
         handle.seek(self._end)
-        handle.write(line)
+        handle.write(line + b"\n")
         self._offsets.append(self._end)
-        self._end += len(line)
+        self._end += len(line) + 1
 
-    def extend(self, items: Iterable[dict[str, Any]]) -> None:
+    def extend(self, items: Iterable[Item]) -> None:
         """Add several items at the end."""
         for item in items:
             self.append(item)
@@ -48,38 +74,16 @@ class Spill(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._offsets)
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        offset = self._offsets[index]  # IndexError as for a list
+    def _item(self, position: int) -> Item:
         handle = self._handle()
-        handle.seek(offset)
-        item: dict[str, Any] = json.loads(handle.readline())
+        handle.seek(self._offsets[position])
+        item: Item = json.loads(handle.readline())
         return item
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        if self._file is None:
-            return
-        handle = self._file
-        position = 0
-        for _ in range(len(self)):
-            handle.seek(position)
-            line = handle.readline()
-            position += len(line)
-            yield json.loads(line)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Spill | list):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+    def __iter__(self) -> Iterator[Item]:
+        # by position, not by reading on: a read of another item in between moves the file
+        for position in range(len(self)):
+            yield self._item(position)
 
     def __repr__(self) -> str:
         return f"Spill({len(self)} items)"
@@ -93,11 +97,13 @@ class Spill(Sequence[dict[str, Any]]):
             self._end = 0
 
 
-class View(Sequence[dict[str, Any]]):
+class View(_Items):
     """Items of a spill in another order, each passed through a function (the ranked
     proposals: dicts with their rank)."""
 
-    def __init__(self, spill: Sequence[dict[str, Any]], order: Sequence[int], make: Any) -> None:
+    def __init__(
+        self, spill: Sequence[Item], order: Sequence[int], make: Callable[[int, Item], Item]
+    ) -> None:
         self._spill = spill
         self._order = order
         self._make = make
@@ -109,26 +115,5 @@ class View(Sequence[dict[str, Any]]):
         """Where the item at `position` is in the underlying sequence."""
         return self._order[position]
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        position = range(len(self))[index]
-        made: dict[str, Any] = self._make(position, self._spill[self._order[position]])
-        return made
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for position, index in enumerate(self._order):
-            yield self._make(position, self._spill[index])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+    def _item(self, position: int) -> Item:
+        return self._make(position, self._spill[self._order[position]])

@@ -12,7 +12,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +63,23 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 _StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
+@contextlib.contextmanager
+def reading(path: Path, noun: str = "a file") -> Iterator[None]:
+    """Whatever the system says while an input is read, as one line naming the file: "file
+    not found", "is a folder, not {noun}", "cannot read: Permission denied"."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(path, f"is a folder, not {noun}") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
 def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing anything larger than `limit` bytes."""
-    try:
+    with reading(path):
         size = path.stat().st_size
         if size > limit:
             raise InputFileError(
@@ -73,12 +87,6 @@ def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
             )
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror}") from None
     if len(data) > limit:
         raise InputFileError(path, f"file is larger than the {limit / 1e6:.0f} MB limit")
     try:

@@ -21,6 +21,7 @@ from esj_review.core.scoring import Scorecard
 from esj_review.report.chapters import (
     LEDGER_POINTER,
     alignment_groups,
+    answer_label,
     chart,
     citations,
     determinant_rows,
@@ -239,6 +240,7 @@ def build_context(
 
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
     impacts = impact_items(rubric, review, slots)
+    reason = reason_sentence(rubric, card)
     return ReportContext(
         rubric=rubric,
         review=review,
@@ -249,7 +251,7 @@ def build_context(
         proposal_id=Shown.of(review.proposal.id),
         department=Shown.of(review.proposal.department) if review.proposal.department else None,
         kind=kinds.get(review.proposal.kind or "", review.proposal.kind or "Not stated"),
-        reason=reason_sentence(rubric, card),
+        reason=reason,
         facts=facts,
         summary=narrative(fields.summary),
         results=narrative(fields.results),
@@ -260,22 +262,8 @@ def build_context(
         alignment=alignment_groups(rubric, review, shown),
         sections=_sections(rubric, review, slots),
         ledger=_ledger(rubric, review, card),
-        statement=build_statement(
-            rubric, review, card, shown, impacts, facts, reason_sentence(rubric, card)
-        ),
+        statement=build_statement(rubric, review, card, shown, impacts, facts, reason),
     )
-
-
-def _label_of(
-    rubric: Rubric, entry: dict[str, Any], qid: str | None, enabled: frozenset[str]
-) -> str:
-    if qid is None:
-        return ""
-    value = entry["answers"].get(qid, MISSING)
-    q = entry["questions"].get(qid)
-    if q is None or not is_answered(value):
-        return ""
-    return "; ".join(s.text for s in answer_shown(rubric, q, value, enabled))
 
 
 def _by_population(
@@ -331,7 +319,7 @@ def _mitigations(
             {
                 "determinant": entry["label"],
                 "text": Shown.of(str(text), STATEMENT_LIMIT // 2) if is_answered(text) else None,
-                "status": _label_of(rubric, entry, spec.mitigation_status, review.enabled),
+                "status": answer_label(rubric, entry, spec.mitigation_status, review.enabled),
             }
         )
     if narrative is not None:

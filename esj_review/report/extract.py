@@ -41,36 +41,32 @@ def _attached_stream(path: Path) -> tuple[bytes, Any, Any]:
 
     limit = files.MAX_FILE_BYTES
     try:
-        size = path.stat().st_size
-        if size > MAX_PDF_BYTES:
-            raise InputFileError(
-                path, f"file is larger than {MAX_PDF_BYTES // 2**20} MB; not an esj-review report"
-            )
-        with pikepdf.open(path) as pdf:
-            attachments = pdf.attachments
-            if REVIEW_ATTACHMENT not in attachments:
+        with files.reading(path, "a PDF"):
+            size = path.stat().st_size
+            if size > MAX_PDF_BYTES:
                 raise InputFileError(
                     path,
-                    f"no {REVIEW_ATTACHMENT} attached (attachments: {_names(attachments)}); "
-                    "was it written by esj-review report?",
+                    f"file is larger than {MAX_PDF_BYTES // 2**20} MB; not an esj-review report",
                 )
-            embedded = attachments[REVIEW_ATTACHMENT].obj.get("/EF")
-            stream = embedded.get("/F") if isinstance(embedded, pikepdf.Dictionary) else None
-            if not isinstance(stream, pikepdf.Stream):
-                raise InputFileError(path, f"the {REVIEW_ATTACHMENT} attachment holds no file")
-            declared = stream.get("/Length")
-            if isinstance(declared, int) and declared > limit:
-                raise InputFileError(path, _too_large())
-            raw = stream.read_raw_bytes()
-            return raw, stream.get("/Filter"), stream.get("/DecodeParms")
+            with pikepdf.open(path) as pdf:
+                attachments = pdf.attachments
+                if REVIEW_ATTACHMENT not in attachments:
+                    raise InputFileError(
+                        path,
+                        f"no {REVIEW_ATTACHMENT} attached (attachments: {_names(attachments)}); "
+                        "was it written by esj-review report?",
+                    )
+                embedded = attachments[REVIEW_ATTACHMENT].obj.get("/EF")
+                stream = embedded.get("/F") if isinstance(embedded, pikepdf.Dictionary) else None
+                if not isinstance(stream, pikepdf.Stream):
+                    raise InputFileError(path, f"the {REVIEW_ATTACHMENT} attachment holds no file")
+                declared = stream.get("/Length")
+                if isinstance(declared, int) and declared > limit:
+                    raise InputFileError(path, _too_large())
+                raw = stream.read_raw_bytes()
+                return raw, stream.get("/Filter"), stream.get("/DecodeParms")
     except InputFileError:
         raise
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a folder, not a PDF") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
     except pikepdf.PasswordError:
         raise InputFileError(
             path, "the PDF is encrypted with a password; esj-review reports never are"
