@@ -49,6 +49,9 @@ class Scripted:
     def show(self, item: RenderableType) -> None:
         self.console.print(item)
 
+    def page(self, item: RenderableType) -> None:
+        self.console.print(item)
+
     @property
     def screen(self) -> str:
         return self.console.export_text(clear=False)

@@ -14,7 +14,7 @@ from esj_review.core.errors import ExitCode
 from esj_review.core.review import load_review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scoring import score
-from esj_review.interview.flow import InteractiveRequired, Interrupted
+from esj_review.interview.prompter import InteractiveRequired, Interrupted
 from esj_review.interview.session import edit_review, new_review, resume_review
 from tests.conftest import EXAMPLES
 from tests.scripted import Scripted, flatten

@@ -15,7 +15,7 @@ from esj_review.cli.common import app
 
 
 def _prompter() -> Any:
-    from esj_review.interview.flow import QuestionaryPrompter
+    from esj_review.interview.terminal import QuestionaryPrompter
 
     return QuestionaryPrompter()
 
@@ -58,6 +58,10 @@ class _HeldCtrlC:
     def show(self, item: Any) -> None:
         self._stop_if_pressed()
         self.inner.show(item)
+
+    def page(self, item: Any) -> None:
+        self._stop_if_pressed()
+        self.inner.page(item)
 
 
 @contextmanager
@@ -103,14 +107,13 @@ def _finished(interview: Any, *, full: bool = True) -> None:
 
 
 def _offer_report(interview: Any) -> None:
-    """After Finish, offer the PDF (only in a real interview, never from a pre-filled file)."""
-    from esj_review.interview.session import offer_report
+    """After "Finish and write the PDF report", write it (a pre-filled file never asks)."""
+    from esj_review.interview.session import write_report
 
-    if interview.finished:
+    if interview.finished and interview.wants_report:
         _ctrl_c_now(interview)
-        written = offer_report(interview)
-        if written is not None:
-            typer.echo(f"wrote {written}", err=True)
+        written = write_report(interview)
+        typer.echo(f"wrote {written}", err=True)
 
 
 @app.command()
@@ -152,14 +155,19 @@ def resume(
 def edit(
     review: Annotated[Path, typer.Argument(help="The review file to change.")],
     section: Annotated[
-        str | None, typer.Option("--section", help="Ask every question of one section.")
+        str | None,
+        typer.Option(
+            "--section",
+            help="Ask every question of one section, named by its menu number, id or title "
+            "(2, scope or Scope).",
+        ),
     ] = None,
     question: Annotated[
         str | None,
         typer.Option(
             "--question",
-            help="Ask one question (e.g. engagement_level or "
-            "determinant_impacts.housing.direction).",
+            help="Ask one question (engagement_level, determinant_impacts.housing.direction), "
+            "or change proposal.title (any proposal field), meta.reviewer or rubric.enable.",
         ),
     ] = None,
 ) -> None:
@@ -172,6 +180,7 @@ def edit(
         interview, before = edit_review(review, section, question, prompter)
     after = interview.scorecard()
     _finished(interview)
+    _offer_report(interview)
 
     def show(card: Any) -> str:
         return "incomplete" if card.score is None else f"{card.score:g} ({card.band.label})"

@@ -130,7 +130,25 @@ def _check_questions(rubric: Rubric, add: Any) -> None:
                 if isinstance(sub, RepeatQuestion):
                     add(Problem(path, "a repeat cannot hold another repeat"))
                 _check_question(sub, path, components, add)
+                _check_narrow(sub, path, seen, add)
+        else:
+            if q.carry_forward:
+                add(Problem(f"questions.{q.id}.carry_forward", "only a repeated question carries"))
+            _check_narrow(q, f"questions.{q.id}", seen, add)
         seen[q.id] = q
+
+
+def _check_narrow(q: Question, path: str, seen: dict[str, Question], add: Any) -> None:
+    """`narrow_to` names an earlier multiselect with the same choices."""
+    target = getattr(q, "narrow_to", "")
+    if not target:
+        return
+    earlier = seen.get(target)
+    same = isinstance(earlier, ChoiceQuestion) and isinstance(q, ChoiceQuestion)
+    if earlier is None or not kind_of(earlier).multi_valued:
+        add(Problem(f"{path}.narrow_to", "must name an earlier multiselect question"))
+    elif not (same and (earlier.choices_from, earlier.choices) == (q.choices_from, q.choices)):
+        add(Problem(f"{path}.narrow_to", f"{target!r} does not offer the same choices"))
 
 
 def _check_question(q: Question, path: str, components: set[str], add: Any) -> None:

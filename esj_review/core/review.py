@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -68,6 +68,9 @@ class Meta(_Model):
     reviewer: Reviewer | None = None
     lang: dict[str, str] = {}
     """An answer's language (`answers.summary: vi`), when the report's guess would be wrong."""
+    passed: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=5000)
+    """Questions the analyst saw and left blank on purpose (an optional one skipped, an answer
+    cleared): the interview does not ask them again unasked, and a cleared answer stays aside."""
     tool_version: str | None = None
 
     @field_validator("reviewer", mode="before")
@@ -229,7 +232,7 @@ def dump_review(review: Review) -> str:
     data = review.model_dump(mode="json", exclude_none=False)
     if not data["set_aside"]:
         del data["set_aside"]
-    data["meta"] = {k: v for k, v in data["meta"].items() if v not in (None, {})}
+    data["meta"] = {k: v for k, v in data["meta"].items() if v not in (None, {}, [])}
     if "reviewer" in data["meta"]:
         data["meta"]["reviewer"] = {
             k: v for k, v in data["meta"]["reviewer"].items() if v is not None
@@ -282,13 +285,36 @@ def _drop(tree: dict[str, Any], parts: list[str]) -> None:
 
 
 def set_value(review: Review, path: str, value: Any) -> None:
-    """Set (or, with None, clear) the answer at `path` (`q` or `repeat.item.sub`)."""
+    """Set (or, with None, remove) the answer at `path` (`q` or `repeat.item.sub`)."""
     parts = path.split(".")
     if value is None:
         _drop(review.answers, parts)
     else:
         _put(review.answers, parts, value)
+        pass_over(review, path, passed=False)
     _drop(review.set_aside, parts)
+
+
+def pass_over(review: Review, path: str, *, passed: bool = True) -> None:
+    """Note that the analyst left the question at `path` blank on purpose (or, with `passed`
+    False, no longer)."""
+    marked = review.meta.passed
+    if passed and path not in marked:
+        review.meta.passed = [*marked, path]
+    elif not passed and path in marked:
+        review.meta.passed = [p for p in marked if p != path]
+
+
+def clear_answer(review: Review, path: str) -> Any:
+    """Clear the answer at `path` on purpose: the old value is kept in `set_aside` (never
+    scored, never lost) and stays there until the question is answered again. Returns it."""
+    parts = path.split(".")
+    old = _get(review.answers, parts)
+    if old is not MISSING:
+        _put(review.set_aside, parts, old)
+        _drop(review.answers, parts)
+    pass_over(review, path)
+    return old
 
 
 def answer_at(review: Review, path: str) -> Any:
@@ -330,7 +356,7 @@ def tidy_hidden(rubric: Rubric, review: Review) -> tuple[list[str], list[str]]:
                 _drop(review.answers, parts)
                 moved.append(slot.path)
                 changed = True
-            elif slot.visible and slot.value is MISSING:
+            elif slot.visible and slot.value is MISSING and slot.path not in review.meta.passed:
                 kept = _get(review.set_aside, parts)
                 if kept is not MISSING:
                     _put(review.answers, parts, kept)

@@ -9,7 +9,7 @@ section menu's labels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from esj_review.core.answers import Slot
@@ -66,25 +66,34 @@ def means_something(widget: str, raw: Any, options: Sequence[Option]) -> bool:
     return isinstance(raw, str)
 
 
-def section_state(slots: list[Slot]) -> str:
-    """done / partly done (n of m) / not started, for one section's slots."""
+def plural(count: int, noun: str) -> str:
+    """ "1 gap", "2 gaps"; "1 required answer", "3 required answers"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def section_state(slots: list[Slot], passed: Collection[str] = frozenset()) -> str:
+    """One section's state for the menu: done, not started, how many required answers are
+    given, or how many optional questions are still to be seen (neither answered nor passed
+    over). A section with nothing to ask is done."""
     shown = [s for s in slots if s.visible and not isinstance(s.question, RepeatQuestion)]
     required = [s for s in shown if s.question.required]
-    answered = [s for s in shown if s.answered]
-    if not answered:
-        return "not started"
     missing = [s for s in required if not s.answered]
-    if not missing:
+    unseen = [s for s in shown if not s.answered and s.path not in passed]
+    if not unseen:
         return "done"
-    return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
+    if not any(s.answered or s.path in passed for s in shown):
+        return "not started"
+    if missing:
+        return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
+    return f"required done, {plural(len(unseen), 'optional question')} not asked yet"
 
 
 def score_line(card: Scorecard) -> str:
-    """One line for the menu: the live score."""
+    """One line for the menu: the live score, or how many required answers are missing."""
     if card.score is None:
-        return f"Incomplete: {len(card.gaps)} required answers missing"
+        return f"Incomplete: {plural(len(card.gaps), 'required answer')} missing"
     assert card.band is not None
-    return f"Score so far {card.score:g} / 100 · {card.band.label}"
+    return f"Score {card.score:g} / 100 · {card.band.label}"
 
 
 __all__ = [
@@ -94,6 +103,7 @@ __all__ = [
     "answer_from",
     "means_something",
     "parse_number",
+    "plural",
     "score_line",
     "section_state",
     "spec_for",

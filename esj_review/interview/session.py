@@ -12,11 +12,9 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 
-from esj_review.core.answers import Slot
-from esj_review.core.checks import check_input, hidden_reason, load_checked
+from esj_review.core.checks import check_input, load_checked
 from esj_review.core.errors import InputFileError, Problem, UsageError
 from esj_review.core.files import load_data, safe_filename
-from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import (
     REVIEW_FORMAT,
     Proposal,
@@ -26,93 +24,23 @@ from esj_review.core.review import (
     load_review,
     tidy_hidden,
 )
-from esj_review.core.rubric import Rubric, Section
+from esj_review.core.rubric import Rubric
 from esj_review.core.rubrics import load_rubric
 from esj_review.core.scoring import Scorecard
-from esj_review.interview.flow import InteractiveRequired, Interrupted, Interview, Prompter
-from esj_review.interview.prompts import Option, PromptSpec, answer_from
+from esj_review.interview.flow import Interview
+from esj_review.interview.navigate import change_answer, choose_pace, finish, intro, menu
+from esj_review.interview.prompter import InteractiveRequired, Interrupted, Prompter
+from esj_review.interview.prompts import plural
+from esj_review.interview.proposal import (
+    ask_proposal,
+    change_options,
+    change_proposal,
+    finish_proposal,
+)
 from esj_review.interview.reviewer import ask_reviewer, reviewer_of
+from esj_review.interview.targets import PROPOSAL_PATHS, find_section, find_slot
 
 T = TypeVar("T")
-
-
-def ask_proposal(
-    rubric: Rubric,
-    known: dict[str, Any],
-    prompter: Prompter,
-    keys: tuple[str, ...] = ("id", "title", "kind", "department"),
-    store: Any = None,
-) -> dict[str, Any]:
-    """Ask the proposal fields in `keys` that are missing from `known`; `store` saves each."""
-    fields = dict(known)
-    kinds = tuple(Option(c.label, c.id) for c in rubric.proposal_kinds)
-
-    def must(label: str, limit: int) -> Any:
-        return lambda value: (
-            None if 0 < len(str(value).strip()) <= limit else f"{label}: 1 to {limit} characters"
-        )
-
-    specs = [
-        PromptSpec(
-            "proposal.id",
-            "text",
-            "Proposal id (used in file names and page headers)",
-            help="A short id, like DOT-2027-014.",
-            required=True,
-            check=must("id", 80),
-            convert=str.strip,
-            instruction="(for example DOT-2027-014)",
-        ),
-        PromptSpec(
-            "proposal.title",
-            "text",
-            "Proposal title",
-            required=True,
-            check=must("title", 300),
-            convert=str.strip,
-        ),
-        PromptSpec(
-            "proposal.kind", "select", "What kind of proposal is it?", options=kinds, required=True
-        ),
-        PromptSpec(
-            "proposal.department",
-            "text",
-            "Department or office (optional)",
-            convert=str.strip,
-            check=must("department", 200),
-        ),
-    ]
-    for spec in specs:
-        key = spec.path.split(".")[1]
-        if key not in keys or fields.get(key):
-            continue
-        while True:
-            value = answer_from(spec, prompter.ask(spec))
-            if value is not None or not spec.required:
-                break
-            prompter.show(Text("  This one is needed to save the review.", style="yellow"))
-        if value is not None:
-            fields[key] = value
-            if store is not None:
-                store(key, value)
-    return fields
-
-
-def ask_optional_items(rubric: Rubric, prompter: Prompter) -> list[str]:
-    """Offer the rubric's optional items (a determinant a review may switch on, say)."""
-    enabled = []
-    for item in rubric.optional_items():
-        note = f" {item.note}" if item.note else ""
-        spec = PromptSpec(
-            f"rubric.enable.{item.id}",
-            "confirm",
-            f"Include '{item.label}' (optional, off by default)?",
-            help=f"It can be added as an extra item: {item.description}{note}",
-            default=False,
-        )
-        if prompter.ask(spec) is True:
-            enabled.append(item.id)
-    return enabled
 
 
 def start_review(
@@ -133,39 +61,13 @@ def start_review(
     return review
 
 
-def finish_proposal(interview: Interview, ask_enable: bool) -> None:
-    """Ask the remaining proposal fields and the optional rubric items, saving each."""
-
-    def store(key: str, value: Any) -> None:
-        setattr(interview.review.proposal, key, value)
-        interview.save()
-
-    known = interview.review.proposal.model_dump()
-    ask_proposal(interview.rubric, known, interview.prompter, ("kind", "department"), store)
-    if ask_enable and interview.rubric.optional_items():
-        interview.review.rubric.enable = ask_optional_items(interview.rubric, interview.prompter)
-        tidy_hidden(interview.rubric, interview.review)
-        interview.save()
-
-
-def first_missing(interview: Interview) -> Section | None:
-    """The first section that still has unanswered required questions."""
-    states = interview.section_states()
-    return next((s for s in interview.rubric.sections if states[s.id] != "done"), None)
-
-
-def find_slot(interview: Interview, path: str) -> Slot:
-    """The shown question at `path`; a clear error when it is unknown or hidden."""
-    for slot in interview.review.slots(interview.rubric):
-        if slot.path == path and not isinstance(slot.question, RepeatQuestion):
-            if not slot.visible:
-                why = hidden_reason(slot)
-                raise UsageError(f"question {path!r} is not shown for this review ({why})")
-            return slot
-    raise UsageError(
-        f"no question {path!r} in rubric {interview.rubric.id}; "
-        "repeated questions look like determinant_impacts.housing.direction"
-    )
+def gaps(interview: Interview) -> list[str]:
+    """The required questions still unanswered, as "Section: prompt"."""
+    return [
+        f"{s.section.title}: {s.question.prompt} ({s.path})"
+        for s in interview.slots()
+        if s.question.required and not s.answered
+    ]
 
 
 def guarded(interview: Interview, work: Callable[[], T]) -> T:
@@ -257,7 +159,8 @@ def new_review(
     answers_file: Path | None,
     prompter: Prompter,
 ) -> Interview:
-    """Start a review: pre-filled answers first, then only what is missing is asked."""
+    """Start a review: pre-filled answers first, then only what is missing is asked, section
+    after section; at the end, the review screen (or the menu, when gaps are left)."""
     if output is not None and output.exists():
         raise UsageError(f"{output} already exists; continue it with: esj-review resume {output}")
     rubric = load_rubric(rubric_ref) if rubric_ref else None
@@ -273,20 +176,80 @@ def new_review(
             )
     rubric = rubric or load_rubric("king-county-esj")
     interactive = sys.stdin.isatty()
-    if not interactive and not {"id", "title"} <= proposal.keys():
-        raise InteractiveRequired()
+    if not interactive:
+        return _from_file_only(rubric, proposal, answers, enable, reviewer, output, answers_file)
+    prompter.show(intro(rubric))
     review = start_review(rubric, prompter, proposal, answers, enable)
     review.meta.reviewer = reviewer
     interview = Interview(rubric, review, output or default_path(review.proposal.id), prompter)
     interview.save()
     prompter.show(Text(f"Saving to {interview.path} after every answer.", style="dim"))
-    if not interactive and first_missing(interview) is None:
-        return interview  # everything was pre-filled: nothing to ask
     guarded(interview, lambda: finish_proposal(interview, ask_enable=enable is None))
     if reviewer is None:  # a file that names its preparer has decided who that is
         guarded(interview, lambda: ask_reviewer(interview))
-    guarded(interview, interview.menu)
+    guarded(interview, lambda: _first_pass(interview))
     return interview
+
+
+def _first_pass(interview: Interview) -> None:
+    """How to go through the sections, then through them; the review screen when nothing
+    required is missing, else the menu."""
+    if interview.pending():
+        interview.pace = choose_pace(interview)
+        interview.walk()
+        interview.pace = "all"
+    if gaps(interview) or not finish(interview):
+        menu(interview)
+
+
+def _from_file_only(
+    rubric: Rubric,
+    proposal: dict[str, Any],
+    answers: dict[str, Any],
+    enable: list[str] | None,
+    reviewer: Reviewer | None,
+    output: Path | None,
+    answers_file: Path | None,
+) -> Interview:
+    """`new --answers FILE` without a terminal: write the review when nothing required is
+    missing; otherwise write nothing and list what is."""
+    source = f"{answers_file}" if answers_file is not None else "the answers file"
+    lacking = [f"proposal.{k}" for k in ("id", "title") if not proposal.get(k)]
+    if lacking and answers_file is None:
+        raise InteractiveRequired()
+    if not lacking:
+        review = start_review(rubric, _NoPrompter(), proposal, answers, enable)
+        review.meta.reviewer = reviewer
+        path = output or default_path(review.proposal.id)
+        interview = Interview(rubric, review, path, _NoPrompter())
+        lacking = gaps(interview)
+        if not lacking:
+            interview.save()
+            return interview
+    more = f"\n  and {len(lacking) - 20} more" if len(lacking) > 20 else ""
+    shown = "\n  ".join(lacking[:20]) + more
+    raise UsageError(
+        f"{source} leaves {plural(len(lacking), 'required answer')} missing, and without a "
+        f"terminal they cannot be asked; nothing was written:\n  {shown}\n"
+        f"Add them to {source} and run the command again, or run it in a terminal to be asked "
+        "for them."
+    )
+
+
+class _NoPrompter:
+    """The prompter of a review made from a file alone: asking is a mistake."""
+
+    def ask(self, spec: Any) -> Any:
+        raise InteractiveRequired()
+
+    def choose(self, message: str, options: Any, default: Any = None) -> Any:
+        raise InteractiveRequired()
+
+    def show(self, item: Any) -> None:
+        """Nothing is shown."""
+
+    def page(self, item: Any) -> None:
+        """Nothing is shown."""
 
 
 def open_review(path: Path, prompter: Prompter) -> Interview:
@@ -299,10 +262,10 @@ def open_review(path: Path, prompter: Prompter) -> Interview:
 
 
 def resume_review(path: Path, prompter: Prompter) -> Interview:
-    """Continue a review where it stopped: the section menu, on the first unfinished section."""
+    """Continue a review where it stopped: the section menu, "Continue" first."""
     interview = open_review(path, prompter)
     guarded(interview, lambda: finish_proposal(interview, ask_enable=False))
-    guarded(interview, interview.menu)
+    guarded(interview, lambda: menu(interview))
     return interview
 
 
@@ -313,21 +276,32 @@ def edit_review(
     interview = open_review(path, prompter)
     before = interview.scorecard()
     if question:
-        slot = find_slot(interview, question)
-        guarded(interview, lambda: interview.ask_with_followups(slot))
+        work = _edit_target(interview, question.strip())
+        guarded(interview, work)
     elif section:
-        found = next((s for s in interview.rubric.sections if s.id == section), None)
-        if found is None:
-            ids = ", ".join(s.id for s in interview.rubric.sections)
-            raise UsageError(f"no section {section!r}; sections: {ids}")
+        found = find_section(interview.rubric, section)
         guarded(interview, lambda: interview.ask_section(found, only_missing=False))
     else:
-        guarded(interview, interview.menu)
+        guarded(interview, lambda: menu(interview))
     return interview, before
 
 
-def offer_report(interview: Interview) -> Path | None:
-    """At the end of an interview: offer to write the PDF report beside the review."""
+def _edit_target(interview: Interview, name: str) -> Callable[[], None]:
+    """What `edit --question NAME` asks."""
+    if name in PROPOSAL_PATHS:
+        return lambda: change_proposal(interview, (name.split(".")[1],))
+    if name in ("proposal", "meta.reviewer", "reviewer") or name.startswith("meta.reviewer."):
+        if name == "proposal":
+            return lambda: change_proposal(interview)
+        return lambda: ask_reviewer(interview, again=True)
+    if name in ("rubric.enable", "rubric.options") and interview.rubric.optional_items():
+        return lambda: change_options(interview)
+    slot = find_slot(interview, name)
+    return lambda: change_answer(interview, slot)
+
+
+def write_report(interview: Interview) -> Path:
+    """Write the PDF report beside the review, showing that it is being written."""
     from contextlib import AbstractContextManager, nullcontext
 
     from esj_review.core.files import atomic_write
@@ -335,19 +309,6 @@ def offer_report(interview: Interview) -> Path | None:
     from esj_review.report.terminal import make_console
 
     target = interview.path.with_suffix(".pdf")
-    spec = PromptSpec(
-        "report.pdf",
-        "confirm",
-        f"Write the PDF report now ({target})?",
-        help="The archival PDF for the council packet; esj-review report can write it later.",
-        default=True,
-    )
-    try:
-        wanted = interview.prompter.ask(spec)
-    except (KeyboardInterrupt, EOFError):
-        return None
-    if wanted is not True:
-        return None
     # Rendering takes seconds: a spinner on a terminal, one plain line otherwise.
     console = make_console(stderr=True)
     message = Text(f"Writing the PDF report ({target})…")

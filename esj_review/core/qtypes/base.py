@@ -55,6 +55,9 @@ class QuestionBase(Frozen):
     when: Condition | None = None
     example: str = ""
     score: ScoreBase | None = None
+    carry_forward: bool = False
+    """In a repeat: the interview offers the answer given for the previous item as the default
+    (one mitigation typed once, then kept or refined). Never changes a score."""
 
     def children(self) -> list[QuestionBase]:
         """The questions asked inside this one (a repeat's); none for other types."""

@@ -8,7 +8,9 @@ from pydantic import Field
 
 from esj_review.core.errors import Problem
 from esj_review.core.qtypes.base import (
+    SKIP,
     ChoiceSource,
+    Option,
     PromptSpec,
     QuestionBase,
     QuestionKind,
@@ -38,7 +40,7 @@ class BoolKind(QuestionKind[BoolQuestion]):
 
     name = "bool"
     model = BoolQuestion
-    widget = "confirm"
+    widget = "select"
     example = "true"
 
     def check(
@@ -88,7 +90,14 @@ class BoolKind(QuestionKind[BoolQuestion]):
         enabled: frozenset[str],
         common: dict[str, Any],
     ) -> PromptSpec:
-        return PromptSpec(widget="confirm", default=default, **common)
+        # A list, not y/n: Enter on a question not yet answered skips it rather than
+        # recording the "no" nobody chose.
+        options = (
+            Option("Yes", True),
+            Option("No", False),
+            Option("Skip for now" + (" (leaves a gap)" if q.required else ""), SKIP),
+        )
+        return PromptSpec(widget="select", options=options, default=default, **common)
 
     def lint(self, q: BoolQuestion, path: str) -> list[Problem]:
         if q.score is not None and not (q.score.yes_points or q.score.no_points):

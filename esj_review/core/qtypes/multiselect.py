@@ -29,6 +29,9 @@ class MultiselectQuestion(ChoiceQuestion):
     type: Literal["multiselect"]
     min_selected: int = Field(default=0, ge=0)
     score: MultiScore | None = None
+    narrow_to: str = ""
+    """An earlier multiselect with the same choices: once it is answered, the interview offers
+    only what was chosen there, ticked (populations chosen in Scope, per determinant)."""
 
 
 class MultiselectKind(QuestionKind[MultiselectQuestion]):

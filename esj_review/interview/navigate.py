@@ -1,0 +1,243 @@
+"""Moving around a review: the section menu, "Change one answer…" (which can also clear an
+answer, or change the proposal, the reviewer and the rubric's optional parts), and the review
+screen where the analyst finishes."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from esj_review.core.answers import Slot, answer_parts
+from esj_review.core.review import aside_paths, clear_answer
+from esj_review.core.rubric import Rubric
+from esj_review.core.scoring import Scorecard
+from esj_review.interview.flow import Interview, Pace
+from esj_review.interview.prompts import Option, plural, score_line
+from esj_review.interview.proposal import change_options, change_proposal, options_line
+from esj_review.interview.reviewer import ask_reviewer, reviewer_line
+from esj_review.report.terminal import scorecard_view
+
+
+def menu(interview: Interview) -> Scorecard:
+    """The section menu, until the analyst finishes or quits; returns the final scorecard."""
+    while True:
+        states = interview.section_states()
+        pending = interview.pending()
+        options = []
+        if pending:
+            first = pending[0]
+            more = f" and {plural(len(pending) - 1, 'more section')}" if len(pending) > 1 else ""
+            number = interview.rubric.sections.index(first) + 1
+            options.append(Option(f"Continue: {number}. {first.title}{more}", ("continue", "")))
+        options += [
+            Option(f"{n}. {s.title} · {states[s.id]}", ("section", s.id))
+            for n, s in enumerate(interview.rubric.sections, 1)
+        ]
+        options += [
+            Option("Change one answer…", ("change", "")),
+            Option(reviewer_line(interview), ("reviewer", "")),
+            Option("Review every answer and the score", ("review", "")),
+            Option("Save and quit (resume later)", ("quit", "")),
+        ]
+        default = ("continue", "") if pending else ("review", "")
+        message = f"Sections · {score_line(interview.scorecard())}"
+        action, target = interview.prompter.choose(message, options, default)
+        if action == "continue":
+            interview.walk()
+        elif action == "section":
+            section = next(s for s in interview.rubric.sections if s.id == target)
+            interview.ask_section(section, only_missing=states[target] != "done")
+        elif action == "change":
+            change_one(interview)
+        elif action == "reviewer":
+            ask_reviewer(interview, again=True)
+        elif action == "review":
+            if finish(interview):
+                return interview.scorecard()
+        else:
+            return interview.scorecard()
+
+
+def finish(interview: Interview) -> bool:
+    """The review screen, then Finish (with or without the PDF report) or back; True when
+    the analyst finished."""
+    interview.prompter.page(review_screen(interview))
+    target = interview.path.with_suffix(".pdf")
+    choice = interview.prompter.choose(
+        f"Finished? {score_line(interview.scorecard())}",
+        [
+            Option(f"Finish and write the PDF report ({target.name})", "pdf"),
+            Option("Finish without the report (esj-review report can write it later)", "done"),
+            Option("Back to the sections", "back"),
+        ],
+        "pdf",
+    )
+    if choice == "back":
+        return False
+    interview.finished = True
+    interview.wants_report = choice == "pdf"
+    return True
+
+
+def intro(rubric: Rubric) -> RenderableType:
+    """One screen before the first question: what the review holds and what the keys do."""
+    titles = ", ".join(f"{n}. {s.title}" for n, s in enumerate(rubric.sections, 1))
+    keys = Table.grid(padding=(0, 2))
+    for row in (
+        ("↑ ↓", "move in a list", "Space", "tick or untick"),
+        ("Enter", "choose, or keep what is shown", "Esc Enter", "end a long answer"),
+        ("Ctrl-C", "stop; every answer is already saved", "", ""),
+    ):
+        keys.add_row(Text(row[0], "bold"), row[1], Text(row[2], "bold"), row[3])
+    return Group(
+        Text(f"{rubric.title} (rubric {rubric.id} {rubric.version})", "bold"),
+        Text(f"{plural(len(rubric.sections), 'section')}: {titles}."),
+        Text("Every answer is saved as soon as it is given.\n"),
+        keys,
+        Text(
+            '\nAny question can be skipped for now ("Skip for now", or an empty answer): '
+            "a required one stays a gap that the menu brings you back to. After Ctrl-C, "
+            "esj-review resume FILE goes on where you stopped.\n",
+            "dim",
+        ),
+    )
+
+
+def choose_pace(interview: Interview) -> Pace:
+    """Every question, or the required ones first (optional ones stay blank for now)."""
+    slots = interview.slots()
+    required = sum(1 for s in slots if s.question.required and not s.answered)
+    optional = sum(1 for s in slots if not s.question.required and not s.answered)
+    pace: Pace = interview.prompter.choose(
+        f"How do you want to go through the {plural(len(interview.rubric.sections), 'section')}?",
+        [
+            Option(f"Every question, section by section (about {required + optional})", "all"),
+            Option(
+                f"Only the required ones (about {required}); the optional ones stay blank, "
+                "the menu can ask them later",
+                "required",
+            ),
+        ],
+        "all",
+    )
+    return pace
+
+
+# --- changing one answer ----------------------------------------------------------------
+
+
+def change_one(interview: Interview) -> None:
+    """Pick any shown question (or the proposal, reviewer, optional parts) and change it."""
+    slots = interview.slots()
+    options = [Option(_proposal_line(interview), ("proposal", ""))]
+    if interview.rubric.optional_items():
+        options.append(Option(options_line(interview), ("options", "")))
+    options.append(Option(reviewer_line(interview), ("reviewer", "")))
+    options += [Option(slot_label(interview, s), ("answer", s.path)) for s in slots]
+    options.append(Option("Back", ("back", "")))
+    action, path = interview.prompter.choose("Which answer?", options, ("back", ""))
+    if action == "proposal":
+        change_proposal(interview)
+    elif action == "options":
+        change_options(interview)
+    elif action == "reviewer":
+        ask_reviewer(interview, again=True)
+    elif action == "answer":
+        change_answer(interview, next(s for s in slots if s.path == path))
+
+
+def change_answer(interview: Interview, slot: Slot) -> None:
+    """Change one answer (then ask what the new answer brings into view), or clear it: the
+    old value is kept aside in the file, never scored, never lost."""
+    if slot.answered:
+        enabled = interview.review.enabled
+        shown = "; ".join(answer_parts(interview.rubric, slot.question, slot.value, enabled))
+        what = interview.prompter.choose(
+            f"{slot.question.prompt} (now: {shown[:120]})",
+            [
+                Option("Change it", "change"),
+                Option("Clear it (kept aside in the file, not scored)", "clear"),
+                Option("Back", "back"),
+            ],
+            "change",
+        )
+        if what == "back":
+            return
+        if what == "clear":
+            clear_answer(interview.review, slot.path)
+            interview.tidy()
+            interview.save()
+            gap = " It is now a gap." if slot.question.required else ""
+            interview.prompter.show(Text(f"  Cleared; the old answer is kept aside.{gap}"))
+            return
+    before = {s.path for s in interview.slots()}
+    interview.ask_slot(slot)
+    passed = set(interview.review.meta.passed)
+    for new in interview.slots():
+        if new.path not in before and not new.answered and new.path not in passed:
+            interview.ask_slot(new)
+
+
+def slot_label(interview: Interview, slot: Slot) -> str:
+    """A question as the change list shows it."""
+    item = ""
+    if slot.parent is not None:
+        label = interview.rubric.item_label(slot.parent, slot.item or "", interview.review.enabled)
+        item = f" [{label}]"
+    mark = "" if slot.answered else "  (unanswered)"
+    return f"{slot.section.title}{item}: {slot.question.prompt}{mark}"
+
+
+def _proposal_line(interview: Interview) -> str:
+    p = interview.review.proposal
+    return f"Proposal: {p.id}, {p.title}"
+
+
+# --- the review screen ------------------------------------------------------------------
+
+
+def review_screen(interview: Interview) -> RenderableType:
+    """Every answer, section by section, then the live scorecard."""
+    parts: list[RenderableType] = []
+    p = interview.review.proposal
+    head = Table.grid(padding=(0, 2))
+    head.add_column(ratio=1)
+    head.add_column(ratio=2)
+    fields = (("Id", p.id), ("Title", p.title), ("Kind", p.kind), ("Department", p.department))
+    for label, value in fields:
+        head.add_row(Text(label), Text(value or "-"))
+    parts.append(head)
+    slots = interview.slots()
+    for section in interview.rubric.sections:
+        table = Table.grid(padding=(0, 2))
+        table.title = f"\n{section.title}"
+        table.title_justify = "left"
+        table.title_style = "bold underline"
+        table.add_column(ratio=1)
+        table.add_column(ratio=1)
+        item = None
+        for slot in slots:
+            if slot.section.id != section.id:
+                continue
+            if slot.item != item and slot.item is not None:
+                table.add_row(interview.item_heading(slot), Text(""))
+            item = slot.item
+            table.add_row(Text(slot.question.prompt), _answer_text(interview, slot))
+        parts.append(table)
+    aside = aside_paths(interview.review)
+    if aside:
+        parts.append(Text("\nKept aside, not scored: " + ", ".join(aside)))
+    parts.append(scorecard_view(interview.scorecard(), interview.rubric))
+    return Group(*parts)
+
+
+def _answer_text(interview: Interview, slot: Slot) -> Text:
+    if not slot.answered:
+        return Text("gap" if slot.question.required else "-", style="yellow")
+    parts = answer_parts(interview.rubric, slot.question, slot.value, interview.review.enabled)
+    text = ", ".join(parts)
+    return Text(text if len(text) < 200 else text[:199] + "…")
+
+
+__all__ = ["change_answer", "finish", "menu", "review_screen"]
