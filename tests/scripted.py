@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -10,12 +11,28 @@ from rich.console import Console, RenderableType
 from esj_review.interview.prompts import SKIP, Option, PromptSpec
 
 
-class Scripted:
-    """Answers questions by path, and menus from a list of steps ("default" takes the default)."""
+DEFAULT: Any = object()
+"""An answer that takes what the prompt offers (Enter on a pre-filled default)."""
 
-    def __init__(self, answers: dict[str, Any], menu: Sequence[Any] = ()) -> None:
+
+@dataclass(frozen=True)
+class At:
+    """A menu step: at the next menu whose message starts with `prefix`, choose `value`;
+    menus before it take their default."""
+
+    prefix: str
+    value: Any
+
+
+class Scripted:
+    """Answers questions by path, and menus from a list of steps ("default" takes the default,
+    `At` waits for its menu); with `menu` None, or once an `At` list is used up, every menu
+    takes its default."""
+
+    def __init__(self, answers: dict[str, Any], menu: Sequence[Any] | None = None) -> None:
         self.answers = dict(answers)
-        self.menu = list(menu)
+        self.defaults = menu is None or any(isinstance(step, At) for step in menu)
+        self.menu = list(menu or [])
         self.asked: list[str] = []
         self.menus: list[str] = []
         self.console = Console(record=True, width=80, force_terminal=False)
@@ -23,6 +40,8 @@ class Scripted:
     def ask(self, spec: PromptSpec) -> Any:
         self.asked.append(spec.path)
         value = self.answers.get(spec.path, SKIP)
+        if value is DEFAULT:
+            value = SKIP if spec.default is None else spec.default
         if isinstance(value, type) and issubclass(value, BaseException):
             raise value()
         if spec.widget == "text" and value is not SKIP:
@@ -38,8 +57,15 @@ class Scripted:
 
     def choose(self, message: str, options: Sequence[Option], default: Any = None) -> Any:
         self.menus.append(message)
-        assert self.menu, f"menu {message!r} shown, but the script has no step left"
-        step = self.menu.pop(0)
+        if self.menu and isinstance(self.menu[0], At):
+            if not message.startswith(self.menu[0].prefix):
+                return default
+            step = self.menu.pop(0).value
+        elif not self.menu and self.defaults:
+            return default
+        else:
+            assert self.menu, f"menu {message!r} shown, but the script has no step left"
+            step = self.menu.pop(0)
         if isinstance(step, type) and issubclass(step, BaseException):
             raise step()
         value = default if step == "default" else step

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from esj_review.cli import app
@@ -17,7 +18,7 @@ from esj_review.core.scoring import score
 from esj_review.interview.prompter import InteractiveRequired, Interrupted
 from esj_review.interview.session import edit_review, new_review, resume_review
 from tests.conftest import EXAMPLES
-from tests.scripted import Scripted, flatten
+from tests.scripted import At, Scripted, flatten
 
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
 PROPOSAL = {
@@ -48,7 +49,7 @@ def test_a_whole_interview_gives_the_example_review(
     tmp_path: Path, transit_data: dict[str, Any], kc: Rubric
 ) -> None:
     out = tmp_path / "review.yaml"
-    prompter = Scripted(transit_answers(transit_data), ["default"] * 8 + [True])
+    prompter = Scripted(transit_answers(transit_data))
     interview = new_review(out, None, None, prompter)
     saved = load_review(out)
     expected = load_review(TRANSIT)
@@ -60,16 +61,17 @@ def test_a_whole_interview_gives_the_example_review(
     result = CliRunner().invoke(app, ["score", str(out), "--format", "json"])
     assert json.loads(result.stdout) == json.loads(card.model_dump_json())
     assert "Advances equity" in prompter.screen
-    # every menu showed the live score
-    assert prompter.menus[0].startswith("Sections · Incomplete:")
-    assert prompter.menus[-2].startswith("Sections · Score so far 88.9 / 100")
+    # the analyst chose how to go through it, then finished on the live score
+    assert prompter.menus[0] == "How do you want to go through the 7 sections?"
+    assert prompter.menus[-1] == "Finished? Score 88.9 / 100 · Advances equity"
+    assert interview.finished and interview.wants_report
 
 
 def test_conditional_questions_follow_the_answers(
     tmp_path: Path, transit_data: dict[str, Any]
 ) -> None:
     answers = transit_answers(transit_data)
-    prompter = Scripted(answers, ["default"] * 8 + [True])
+    prompter = Scripted(answers)
     new_review(tmp_path / "a.yaml", None, None, prompter)
     assert "geography_detail" not in prompter.asked  # countywide: not asked
     assert "determinant_impacts.transportation.burden_size" not in prompter.asked  # a benefit
@@ -93,8 +95,11 @@ def test_conditional_questions_follow_the_answers(
 
     answers |= {"geography": "specific_places", "geography_detail": "South county tracts"}
     answers["populations_affected"] = ["bipoc", "low_income"]
+    for key, value in list(answers.items()):  # each impact's populations come from Scope's
+        if key.endswith(".populations"):
+            answers[key] = [p for p in value if p in answers["populations_affected"]]
     answers["engagement_level"] = "inform"
-    prompter = Scripted(answers, ["default"] * 8 + [True])
+    prompter = Scripted(answers)
     new_review(tmp_path / "b.yaml", None, None, prompter)
     assert "geography_detail" in prompter.asked
     # asked whoever is affected: English-only outreach shuts out residents it did not count
@@ -103,7 +108,7 @@ def test_conditional_questions_follow_the_answers(
     assert not set(engaged[1:]) & set(prompter.asked)
 
     answers["engagement_level"] = "none"
-    prompter = Scripted(answers, ["default"] * 8 + [True])
+    prompter = Scripted(answers)
     new_review(tmp_path / "c.yaml", None, None, prompter)
     assert not set(engaged) & set(prompter.asked)  # no one was engaged
     assert "language_access" in prompter.asked
@@ -113,7 +118,7 @@ def test_every_question_type_is_asked_with_its_widget(
     tmp_path: Path, transit_data: dict[str, Any]
 ) -> None:
     seen: dict[str, str] = {}
-    prompter = Scripted(transit_answers(transit_data), ["default"] * 8 + [True])
+    prompter = Scripted(transit_answers(transit_data))
     original = prompter.ask
 
     def spy(spec: Any) -> Any:
@@ -126,9 +131,14 @@ def test_every_question_type_is_asked_with_its_widget(
 
 
 def test_menu_jumps_to_any_section_and_back(tmp_path: Path, transit_data: dict[str, Any]) -> None:
-    script = [("section", "learn"), ("section", "proposal"), ("quit", "")]
+    path = tmp_path / "r.yaml"
+    data = yaml.safe_load(TRANSIT.read_text())
+    data["answers"] = {}
+    path.write_text(yaml.safe_dump(data))
+    script = [At("Sections", ("section", step)) for step in ("learn", "proposal")]
+    script.append(At("Sections", ("quit", "")))
     prompter = Scripted(transit_answers(transit_data), script)
-    interview = new_review(tmp_path / "r.yaml", None, None, prompter)
+    interview = resume_review(path, prompter)
     learn_first = prompter.asked.index("metrics")
     assert learn_first < prompter.asked.index("summary")
     states = interview.section_states()
@@ -142,7 +152,7 @@ def test_menu_jumps_to_any_section_and_back(tmp_path: Path, transit_data: dict[s
 def test_skipping_leaves_a_gap_not_a_zero(tmp_path: Path, transit_data: dict[str, Any]) -> None:
     answers = transit_answers(transit_data)
     del answers["alternatives"]  # Scripted answers SKIP for a path it has no answer for
-    prompter = Scripted(answers, ["default"] * 7 + [("review", ""), True])
+    prompter = Scripted(answers, [At("Sections", ("review", ""))])
     interview = new_review(tmp_path / "r.yaml", None, None, prompter)
     card = interview.scorecard()
     assert card.score is None and [g.question for g in card.gaps] == ["alternatives"]
@@ -155,7 +165,7 @@ def test_hidden_answers_are_kept_aside_and_come_back(tmp_path: Path, kc: Rubric)
     # specific places: the "which places?" question appears and is answered
     prompter = Scripted(
         {"geography": "specific_places", "geography_detail": "Tracts 1-9"},
-        [("change", ""), "geography", ("quit", "")],
+        [("change", ""), ("answer", "geography"), "change", ("quit", "")],
     )
     resume_review(path, prompter)
     assert load_review(path).answers["geography_detail"] == "Tracts 1-9"
@@ -195,7 +205,7 @@ def test_ctrl_c_saves_and_resume_finishes_with_nothing_lost(
 ) -> None:
     path = tmp_path / "r.yaml"
     answers = transit_answers(transit_data)
-    first = Scripted({**answers, "engagement_level": KeyboardInterrupt}, ["default"] * 8)
+    first = Scripted({**answers, "engagement_level": KeyboardInterrupt})
     with pytest.raises(Interrupted) as info:
         new_review(path, None, None, first)
     assert info.value.exit_code == ExitCode.INTERRUPTED
@@ -203,7 +213,7 @@ def test_ctrl_c_saves_and_resume_finishes_with_nothing_lost(
     partial = load_review(path)
     assert partial.answers["data_sources"].startswith("Fare payment data")
     assert "engagement_level" not in partial.answers
-    second = Scripted(answers, ["default"] * 6 + [True])
+    second = Scripted(answers)
     resume_review(path, second)
     assert "summary" not in second.asked  # answered before the interruption: not asked again
     assert load_review(path).answers == load_review(TRANSIT).answers
@@ -215,7 +225,7 @@ def test_end_of_input_saves_and_asks_for_a_terminal(
     path = tmp_path / "r.yaml"
     answers = {**transit_answers(transit_data), "desired_results": EOFError}
     with pytest.raises(InteractiveRequired) as info:
-        new_review(path, None, None, Scripted(answers, ["default"]))
+        new_review(path, None, None, Scripted(answers))
     assert info.value.exit_code == ExitCode.USAGE
     assert "interactive session required" in info.value.message
     assert load_review(path).answers["summary"].startswith("Raises the income limit")
@@ -251,11 +261,12 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(tmp_path: Path) -> Non
     prefill.write_text(text.replace("geography: countywide", "geography: moon"))
     prompter = Scripted(
         {"geography": "countywide", "metrics_disaggregated": True},
-        ["default", "default", "default", True],
     )
     out = tmp_path / "out.yaml"
     new_review(out, None, prefill, prompter)
-    assert prompter.asked == ["geography", "metrics_disaggregated"]
+    # what the file lacks or got wrong; an optional question it left blank is asked too
+    optional = "determinant_impacts.county_practices.populations"
+    assert prompter.asked == ["geography", optional, "metrics_disaggregated"]
     assert (
         "Not used, will be asked" in prompter.screen and "'moon' is not a choice" in prompter.screen
     )
@@ -275,7 +286,7 @@ def test_default_file_name_comes_from_a_safe_proposal_id(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     answers = {**transit_answers(transit_data), "proposal.id": "../../etc/DOT 14"}
-    interview = new_review(None, None, None, Scripted(answers, [("quit", "")]))
+    interview = new_review(None, None, None, Scripted(answers))
     assert interview.path == Path("etc-DOT-14.yaml") and interview.path.exists()
-    again = new_review(None, None, None, Scripted(answers, [("quit", "")]))
+    again = new_review(None, None, None, Scripted(answers))
     assert again.path == Path("etc-DOT-14-2.yaml")

@@ -326,9 +326,9 @@ def test_text_cells_show_dates_as_dates_and_times_in_full() -> None:
     assert cell("name", "  padded  ") == "padded"
 
 
-def test_a_bool_prompt_is_a_confirm_with_the_current_answer() -> None:
+def test_a_bool_prompt_is_a_yes_no_list_with_the_current_answer() -> None:
     funded = spec("funded", True)
-    assert (funded.widget, funded.default) == ("confirm", True)
+    assert (funded.widget, funded.default) == ("select", True)
     assert spec("funded", False).default is False
     assert spec("funded").default is None
 

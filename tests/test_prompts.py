@@ -47,12 +47,15 @@ def test_multiselect_is_a_checkbox_with_current_answers_ticked(kc: Rubric) -> No
     assert answer_from(spec, []) is None
 
 
-def test_bool_is_a_confirm(kc: Rubric) -> None:
+def test_bool_is_yes_no_or_skip_with_nothing_preselected(kc: Rubric) -> None:
     spec = spec_for(
         kc, q(kc, "community_compensated"), "community_compensated", MISSING, frozenset()
     )
-    assert spec.widget == "confirm" and spec.default is None
-    assert answer_from(spec, True) is True
+    # a list, not y/n: Enter on an unanswered question skips instead of recording "no"
+    assert spec.widget == "select" and spec.default is None
+    assert [o.value for o in spec.options] == [True, False, SKIP]
+    assert answer_from(spec, True) is True and answer_from(spec, False) is False
+    assert answer_from(spec, SKIP) is None
 
 
 def test_narratives_are_multiline_text(kc: Rubric) -> None:

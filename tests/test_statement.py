@@ -34,7 +34,7 @@ from esj_review.report.context import build_context
 from esj_review.report.fit import Pool, cut, lines, share
 from esj_review.report.render import render_html, render_report
 from tests.conftest import EXAMPLES
-from tests.scripted import Scripted, flatten
+from tests.scripted import At, Scripted, flatten
 
 DATE = dt.date(2026, 11, 29)
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -371,7 +371,7 @@ def test_a_blank_name_skips_the_preparer_and_the_menu_can_add_it_later(
 ) -> None:
     monkeypatch.setattr("sys.stdin", _TTY())
     answers = {"proposal.id": "EX-1", "proposal.title": "A proposal", "proposal.kind": "program"}
-    prompter = Scripted(answers, [("quit", "")])
+    prompter = Scripted(answers, [At("Sections", ("quit", ""))])
     new_review(tmp_path / "r.yaml", "king-county-esj", None, prompter)
     asked = [p for p in prompter.asked if p.startswith("meta.")]
     assert asked == ["meta.reviewer.name"]  # no name: role and contact are not asked
@@ -389,7 +389,7 @@ def test_an_answers_file_that_names_its_preparer_is_not_asked_again(
     prefill = tmp_path / "prefill.yaml"
     text = (EXAMPLES / "reduced-fare-transit.yaml").read_text()
     prefill.write_text(text.replace("reviewer: Example analyst", "reviewer: {name: A, role: B}"))
-    prompter = Scripted({}, ["default", "default", "default", True])
+    prompter = Scripted({})
     new_review(tmp_path / "out.yaml", None, prefill, prompter)
     assert not any(path.startswith("meta.") for path in prompter.asked)
     assert load_review(tmp_path / "out.yaml").meta.reviewer == Reviewer(name="A", role="B")
