@@ -10,7 +10,6 @@ from rich.console import Console, RenderableType
 
 from esj_review.interview.prompts import SKIP, Option, PromptSpec
 
-
 DEFAULT: Any = object()
 """An answer that takes what the prompt offers (Enter on a pre-filled default)."""
 

@@ -12,8 +12,8 @@ from prompt_toolkit.output import DummyOutput
 
 from esj_review.core.conditions import MISSING
 from esj_review.core.rubric import Rubric
-from esj_review.interview.terminal import QuestionaryPrompter
 from esj_review.interview.prompts import SKIP, Option, answer_from, spec_for
+from esj_review.interview.terminal import QuestionaryPrompter
 
 DOWN = "\x1b[B"
 ENTER = "\r"
