@@ -56,6 +56,7 @@ class Scripted:
 
     def choose(self, message: str, options: Sequence[Option], default: Any = None) -> Any:
         self.menus.append(message)
+        assert len(self.menus) < 500, f"menus without end: {self.menus[-5:]}"
         if self.menu and isinstance(self.menu[0], At):
             if not message.startswith(self.menu[0].prefix):
                 return default
