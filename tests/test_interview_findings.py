@@ -294,7 +294,7 @@ def test_edit_messages_say_why_and_suggest(tmp_path: Path) -> None:
     assert "--question determinants_touched" in info.value.message
     with pytest.raises(UsageError, match="did you mean engagement_level"):
         edit_review(path, None, "engagment_level", Scripted({}))
-    with pytest.raises(UsageError, match="did you mean proposal.title"):
+    with pytest.raises(UsageError, match=r"did you mean proposal\.title"):
         edit_review(path, None, "proposal.titel", Scripted({}))
     with pytest.raises(UsageError, match="did you mean housing"):
         edit_review(path, None, "determinant_impacts.housng.direction", Scripted({}))
