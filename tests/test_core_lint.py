@@ -316,6 +316,31 @@ def test_repeat_needs_questions_and_no_repeat_inside() -> None:
     ]
 
 
+def test_carry_forward_only_inside_a_repeat() -> None:
+    carried = {**REPEAT, "questions": [{**REPEAT["questions"][0], "carry_forward": True}]}
+    assert rubric_problems(with_questions(MULTI, carried)) == []
+    assert rubric_errors(with_questions({**TEXT, "carry_forward": True})) == [
+        "questions.t.carry_forward: only a repeated question carries"
+    ]
+
+
+def test_narrow_to_names_an_earlier_multiselect_with_the_same_choices() -> None:
+    narrow = {**MULTI, "id": "n", "narrow_to": "m"}
+    assert rubric_problems(with_questions(MULTI, narrow)) == []
+    inside = {**REPEAT, "questions": [{**narrow, "id": "who"}]}
+    assert rubric_problems(with_questions(MULTI, inside)) == []
+    assert rubric_errors(with_questions(narrow, MULTI)) == [
+        "questions.n.narrow_to: must name an earlier multiselect question"
+    ]
+    assert rubric_errors(with_questions(SELECT, {**narrow, "narrow_to": "g"})) == [
+        "questions.n.narrow_to: must name an earlier multiselect question"
+    ]
+    other = [{"id": "a", "label": "A"}, {"id": "c", "label": "C"}]
+    assert rubric_errors(with_questions(MULTI, {**narrow, "choices": other})) == [
+        "questions.n.narrow_to: 'm' does not offer the same choices"
+    ]
+
+
 def test_only_a_repeat_has_over_and_questions() -> None:
     for extra in ({"over": "m"}, {"questions": [TEXT]}):
         errors = rubric_errors(with_questions(MULTI, {**TEXT, "id": "x", **extra}))

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from esj_review.cli import app
 from esj_review.cli.common import COMMAND_ORDER
 from esj_review.cli.review_cmds import TemplateFormat
-from esj_review.interview.session import offer_report
+from esj_review.interview.session import write_report
 from tests.conftest import EXAMPLES, ROOT
 from tests.scripted import Scripted
 
@@ -187,20 +187,20 @@ def interview(tmp_path: Path) -> Any:
     )
 
 
-def test_offer_report_shows_a_spinner_on_a_terminal(
+def test_write_report_shows_a_spinner_on_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, seen = terminal_console(monkeypatch)
-    assert offer_report(interview(tmp_path)) == tmp_path / "r.pdf"
+    assert write_report(interview(tmp_path)) == tmp_path / "r.pdf"
     assert len(seen) == 1 and "Writing the PDF report" in seen[0]
     assert (tmp_path / "r.pdf").read_bytes() == b"%PDF-1.7 fake"
 
 
-def test_offer_report_prints_a_plain_line_without_a_terminal(
+def test_write_report_prints_a_plain_line_without_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("esj_review.report.render.render_report", lambda *a, **k: b"%PDF-")
-    assert offer_report(interview(tmp_path)) == tmp_path / "r.pdf"
+    assert write_report(interview(tmp_path)) == tmp_path / "r.pdf"
     err = capsys.readouterr().err
     assert err == f"Writing the PDF report ({tmp_path / 'r.pdf'})\u2026\n"
 

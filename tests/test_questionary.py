@@ -41,7 +41,7 @@ def ask(rubric: Rubric, qid: str, current: Any = MISSING) -> Any:
 
 
 def test_select_with_arrow_keys(keys: Any, kc: Rubric) -> None:
-    keys(DOWN + DOWN + DOWN + ENTER)  # from the first choice, "none"
+    keys(DOWN * 4 + ENTER)  # from "Skip for now", round to the first choice, then three more
     assert ask(kc, "engagement_level") == "involve"
 
 
@@ -51,7 +51,7 @@ def test_select_starts_on_the_current_answer(keys: Any, kc: Rubric) -> None:
 
 
 def test_select_can_skip(keys: Any, kc: Rubric) -> None:
-    keys(DOWN * 6 + ENTER)  # past the six choices, none to defer
+    keys(ENTER)  # an unanswered list starts on "Skip for now": Enter records nothing
     assert ask(kc, "engagement_level") is None
 
 
@@ -80,9 +80,14 @@ def test_date_and_confirm(keys: Any, kc: Rubric) -> None:
     assert ask(kc, "review_date") == "2028-02-29"
 
 
-def test_confirm_yes(keys: Any, kc: Rubric) -> None:
-    keys("y")
+def test_yes_no_is_a_list_that_starts_on_skip(keys: Any, kc: Rubric) -> None:
+    keys(DOWN + ENTER)
     assert ask(kc, "community_compensated") is True
+
+
+def test_yes_no_enter_on_an_answered_one_keeps_it(keys: Any, kc: Rubric) -> None:
+    keys(ENTER)
+    assert ask(kc, "community_compensated", False) is False
 
 
 def test_menu(keys: Any) -> None:

@@ -24,6 +24,7 @@ LONG = "An answer long enough to count as a considered narrative for scoring."
 
 def spawn(*args: str, cwd: Path) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "80", "LINES": "24"}
+    env["PAGER"] = "cat"  # the review screen, whole, without waiting for a key
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # pexpect does not answer cursor-position requests
     return pexpect.spawn(
         sys.executable,
@@ -45,12 +46,10 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
 
 
 def finish(child: pexpect.spawn, pdf: bool = False) -> str:
-    """Take the menu's default (the review screen), finish, and return what was shown."""
-    answer(child, "Sections", ENTER)
-    answer(child, "Finished?", ENTER)
-    child.expect(re.escape("Write the PDF report now"))
+    """At the review screen, finish (with the PDF report or without); return what was shown."""
+    child.expect(re.escape("Finished?"))
     shown = str(child.before)
-    child.send("y" if pdf else "n")
+    child.send(ENTER if pdf else DOWN + ENTER)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
@@ -59,33 +58,30 @@ def finish(child: pexpect.spawn, pdf: bool = False) -> str:
 
 def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     child = spawn("new", "gare.yaml", "--rubric", "gare-racial-equity", cwd=tmp_path)
+    child.expect("Ctrl-C")  # the intro says what the keys do
     answer(child, "Proposal id", "G-7" + ENTER)
     answer(child, "Proposal title", "Library fines elimination" + ENTER)
-    answer(child, "What kind of proposal", ENTER)
+    # a list starts on "Skip for now": Down moves to the first choice
+    answer(child, "What kind of proposal", DOWN + ENTER)
     answer(child, "Department", "Library" + ENTER)
     answer(child, "Who prepared this review", ENTER)  # optional: skipped
-    answer(child, "Sections", ENTER)
+    answer(child, "How do you want to go through", ENTER)  # every question
     answer(child, "What is the proposal?", "End overdue fines." + ESC_ENTER)
     answer(child, "desired results", LONG + ESC_ENTER)
-    answer(child, "How clearly", ENTER)
-    answer(child, "Sections", ENTER)
+    answer(child, "How clearly", DOWN + ENTER)
     answer(child, "What data did you use", LONG + ESC_ENTER)
-    answer(child, "broken down by race", ENTER)
+    answer(child, "broken down by race", DOWN + ENTER)
     answer(child, "Which data are missing", ENTER)  # optional: skipped
-    answer(child, "Sections", ENTER)
-    answer(child, "How far did engagement go?", DOWN * 3 + ENTER)
+    answer(child, "How far did engagement go?", DOWN * 4 + ENTER)
     answer(child, "Who was engaged", LONG + ESC_ENTER)
-    answer(child, "Sections", ENTER)
-    answer(child, "racial disparities?", ENTER)  # reduces them
-    answer(child, "By how much?", DOWN + ENTER)  # noticeably
+    answer(child, "racial disparities?", DOWN + ENTER)  # reduces them
+    answer(child, "By how much?", DOWN * 2 + ENTER)  # noticeably
     answer(child, "Who benefits", LONG + ESC_ENTER)
-    answer(child, "burden on communities of color?", DOWN * 2 + ENTER)  # no: mitigation hidden
-    answer(child, "Sections", ENTER)
-    answer(child, "Is implementation resourced?", ENTER)
+    answer(child, "burden on communities of color?", DOWN * 3 + ENTER)  # no: mitigation hidden
+    answer(child, "Is implementation resourced?", DOWN + ENTER)
     answer(child, "implementation plan", LONG + ESC_ENTER)
-    answer(child, "Sections", ENTER)
     answer(child, "How will you measure impact", LONG + ESC_ENTER)
-    answer(child, "How often will results be reported", ENTER)
+    answer(child, "How often will results be reported", DOWN + ENTER)
     answer(child, "When will the results be reviewed?", "2028-01-31" + ENTER)
     shown = finish(child, pdf=True)
     assert (tmp_path / "gare.pdf").read_bytes().startswith(b"%PDF-")
@@ -95,6 +91,8 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["score", str(tmp_path / "gare.yaml"), "--format", "json"])
     assert json.loads(result.stdout)["score"] == float(match.group(1))
     assert "Saved: gare.yaml" in shown
+    saved = load_review(tmp_path / "gare.yaml")
+    assert saved.proposal.kind == "policy" and saved.meta.passed == ["data_gaps"]
 
 
 def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
@@ -104,7 +102,7 @@ def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
     (tmp_path / "prefill.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
 
     child = spawn("new", "r.yaml", "--answers", "prefill.yaml", cwd=tmp_path)
-    answer(child, "Sections", ENTER)
+    answer(child, "How do you want to go through", ENTER)
     child.expect("How far did community engagement go")
     child.send(CTRL_C)
     child.expect("Interrupted. Your answers are saved in r.yaml")
@@ -117,17 +115,15 @@ def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
     assert "engagement_level" not in saved.answers
 
     child = spawn("resume", "r.yaml", cwd=tmp_path)
-    answer(child, "Sections", ENTER)
-    answer(child, "How far did community engagement go", DOWN * 4 + ENTER)  # collaborate
-    answer(child, "Sections", ENTER)
-    # a partly done section asks what is still unanswered, optional questions too
+    answer(child, "Continue:", ENTER)
+    answer(child, "How far did community engagement go", DOWN * 5 + ENTER)  # collaborate
+    # what is still unanswered, an optional question too: its populations come ticked
     answer(child, "Which priority populations does this impact reach?", ENTER)
     answer(
         child,
         "What alternatives did you consider",
         "Free fares for all riders, and a larger discount at the current limit." + ESC_ENTER,
     )
-    answer(child, "Sections", ENTER)
     answer(child, "When will the equity impacts be reviewed again?", "2028-03-31" + ENTER)
     shown = finish(child)
     assert "Score 88.9 / 100" in shown
@@ -136,12 +132,16 @@ def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
     expected["alternatives"] = (
         "Free fares for all riders, and a larger discount at the current limit."
     )
+    expected["determinant_impacts"]["county_practices"]["populations"] = data["answers"][
+        "populations_affected"
+    ]
     assert final.answers == expected
 
 
 def test_edit_one_answer_changes_the_score(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(TRANSIT.read_text())
     child = spawn("edit", "r.yaml", "--question", "engagement_level", cwd=tmp_path)
+    answer(child, "Change it", ENTER)
     answer(child, "How far did community engagement go", UP * 3 + ENTER)  # collaborate -> inform
     child.expect(r"Score: 88\.9 \(Advances equity\) -> [\d.]+ \(Likely to advance equity\)")
     child.expect(pexpect.EOF)
@@ -190,6 +190,11 @@ def start_gare(tmp_path: Path) -> pexpect.spawn:
     return child
 
 
+def first_question(child: pexpect.spawn) -> None:
+    """From the end of `start_gare`: every question, to the first one's box."""
+    answer(child, "How do you want to go through", ENTER)
+
+
 def stopped_with_resume_hint(child: pexpect.spawn) -> None:
     child.expect("Interrupted. Your answers are saved in r.yaml")
     child.expect(re.escape("esj-review resume r.yaml"))
@@ -201,16 +206,16 @@ def stopped_with_resume_hint(child: pexpect.spawn) -> None:
 
 def test_alt_enter_at_the_menu_is_not_a_crash(tmp_path: Path) -> None:
     child = start_gare(tmp_path)
-    child.expect("Sections")
+    child.expect("How do you want to go through")
     child.send(ESC_ENTER)  # prompt_toolkit's "accept" with nothing to accept: an empty result
-    answer(child, "Sections", ENTER)  # the menu is asked again; Enter opens the first section
+    answer(child, "How do you want to go through", ENTER)  # asked again; Enter goes on
     answer(child, "What is the proposal?", CTRL_C)
     stopped_with_resume_hint(child)
 
 
 def test_ctrl_d_at_a_prompt_stops_like_ctrl_c(tmp_path: Path) -> None:
     child = start_gare(tmp_path)
-    answer(child, "Sections", ENTER)
+    first_question(child)
     answer(child, "What is the proposal?", "\x04")
     stopped_with_resume_hint(child)
     assert load_review(tmp_path / "r.yaml").proposal.id == "G-7"
@@ -218,7 +223,7 @@ def test_ctrl_d_at_a_prompt_stops_like_ctrl_c(tmp_path: Path) -> None:
 
 def test_ctrl_c_keeps_the_narrative_being_typed(tmp_path: Path) -> None:
     child = start_gare(tmp_path)
-    answer(child, "Sections", ENTER)
+    first_question(child)
     answer(child, "What is the proposal?", "")
     child.expect(re.escape("Esc then Enter"))
     child.send("End overdue fines" + ENTER + "for every card holder.")
@@ -234,6 +239,7 @@ def test_ctrl_c_while_changing_an_answer_keeps_the_earlier_one(tmp_path: Path) -
     (tmp_path / "r.yaml").write_text(TRANSIT.read_text())
     before = load_review(tmp_path / "r.yaml").answers["summary"]
     child = spawn("edit", "r.yaml", "--question", "summary", cwd=tmp_path)
+    answer(child, "Change it", ENTER)
     answer(child, "What does the proposal do?", "")
     child.expect(re.escape("Esc then Enter"))
     child.send(" Half typed")
