@@ -48,8 +48,9 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# KEY_FUZZ: random key sequences in a real terminal (tests/test_key_fuzz.py), 200 per run.
 pytest: venv
-	$(BIN)/python -m pytest
+	KEY_FUZZ=$${KEY_FUZZ:-200} $(BIN)/python -m pytest
 
 test: lint typecheck pytest
 

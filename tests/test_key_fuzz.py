@@ -1,11 +1,12 @@
 """Random keys at the interview's prompts, in a real terminal: never a traceback, never a lost
 answer, never a file that does not load.
 
-Each sequence starts a new review (the small GARE rubric), answers a random number of the first
-prompts as an analyst would (so the keys land on the proposal's prompts, the section menu, a
-narrative box, a menu of choices), then, once the next prompt is drawn, presses random keys,
-then Ctrl-C until it stops. The file is read after every key. KEY_FUZZ=200 runs 200 sequences
-(the default is 40).
+Each sequence starts a new review (the small GARE rubric), or, one in three, resumes a review
+stopped halfway; it answers a random number of the first prompts as an analyst would (so the
+keys land on the proposal's prompts, the choice of pace, a narrative box, a list of choices, a
+checkbox, a yes/no list, the section menu, "Change one answer…" and its change-or-clear menu),
+then, once the next prompt is drawn, presses random keys, then Ctrl-C until it stops. The file
+is read after every key. `make test` runs 200 sequences (KEY_FUZZ=200); the default is 40.
 """
 
 from __future__ import annotations
@@ -52,19 +53,39 @@ KEYS = {
 # finished interview does not spend seconds on a PDF.
 WEIGHTS = {name: 1 for name in KEYS} | {"ctrl+c": 0.2, "enter": 3, "down": 2}
 
-# What an analyst types to reach the section menu and the first section's prompts.
+# What an analyst types to reach the first sections' prompts of a new review.
 SCRIPT = [
     ("Proposal id", "G-7\r"),
     ("Proposal title", "Library fines\r"),
-    ("What kind of proposal", "\r"),
+    ("What kind of proposal", "\x1b[B\r"),
     ("Department", "Library\r"),
     ("Who prepared this review", "\r"),
-    ("Sections", "\r"),
+    ("How do you want to go through", "\r"),
     ("What is the proposal?", "End overdue fines.\x1b\r"),
     ("desired results", "Overdue fines fall to zero for every card holder in the county.\x1b\r"),
-    ("How clearly", "\r"),
-    ("Sections", "\r"),
+    ("How clearly", "\x1b[B\r"),
+    ("What data did you use", "Circulation records by branch and ZIP code.\x1b\r"),
+    ("broken down by race", "\x1b[B\r"),
 ]
+# ... and to reach the section menu, the change list and a change-or-clear menu of a review
+# stopped halfway (the proposal and the first section answered).
+RESUME_SCRIPT = [
+    ("Sections", "\x1b[B" * 7 + "\r"),  # past Continue and six sections: "Change one answer…"
+    ("Which answer?", "\x1b[B" * 3 + "\r"),  # from Back: proposal, reviewer, summary
+    ("Change it", "\r"),
+    ("What is the proposal?", "\x1b\r"),
+]
+HALFWAY = {
+    "format": "esj-review/1",
+    "rubric": {"id": "gare-racial-equity", "version": "2.0.0"},
+    "proposal": {"id": "G-7", "title": "Library fines", "kind": "policy"},
+    "answers": {
+        "summary": "End overdue fines.",
+        "desired_results": "Overdue fines fall to zero for every card holder in the county.",
+        "outcome_clarity": "measurable",
+    },
+    "meta": {"passed": ["proposal.department"]},
+}
 
 N = int(os.environ.get("KEY_FUZZ", "40"))
 
@@ -108,10 +129,16 @@ def run_sequence(seed: int, workdir: Path) -> tuple[str, int | None, list[str]]:
     """Play one seeded sequence; return the output, the exit status and the keys pressed."""
     rng = random.Random(seed)
     path = workdir / "r.yaml"
-    child = spawn("new", "r.yaml", "--rubric", "gare-racial-equity", cwd=workdir)
+    if seed % 3 == 2:
+        path.write_text(yaml.safe_dump(HALFWAY))
+        child = spawn("resume", "r.yaml", cwd=workdir)
+        script = RESUME_SCRIPT
+    else:
+        child = spawn("new", "r.yaml", "--rubric", "gare-racial-equity", cwd=workdir)
+        script = SCRIPT
     shown = []
-    steps = rng.randint(0, len(SCRIPT) - 1)
-    for n, (prompt, keys) in enumerate(SCRIPT[: steps + 1]):
+    steps = rng.randint(0, len(script) - 1)
+    for n, (prompt, keys) in enumerate(script[: steps + 1]):
         child.expect(re.escape(prompt))
         shown.append(str(child.before) + str(child.after))
         if n < steps:  # the last prompt waited for gets the random keys

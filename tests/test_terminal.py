@@ -248,3 +248,64 @@ def test_ctrl_c_while_changing_an_answer_keeps_the_earlier_one(tmp_path: Path) -
     child.expect(re.escape("Not saved (kept the earlier answer); you typed:"))
     stopped_with_resume_hint(child)
     assert load_review(tmp_path / "r.yaml").answers["summary"] == before
+
+
+def test_a_minimal_king_county_review_takes_at_most_35_prompts(tmp_path: Path) -> None:
+    """Done-when of the interview 2.0: the fewest prompts that complete a King County review,
+    counted in a real terminal (one determinant, a benefit, no one engaged, required only)."""
+    from esj_review.core.rubrics import load_rubric
+
+    kc = load_rubric("king-county-esj")
+
+    def text(qid: str, words: str) -> str:
+        question = kc.question(qid) or next(
+            sub for _, q in kc.iter_questions() for sub in q.children() if sub.id == qid
+        )
+        return words + (ESC_ENTER if getattr(question, "multiline", False) else ENTER)
+
+    steps = [
+        ("Proposal id", "K-1" + ENTER),
+        ("Proposal title", "Library evening hours" + ENTER),
+        ("What kind of proposal", DOWN * 3 + ENTER),  # program
+        ("Department", ENTER),
+        ("Include '", ENTER),  # the optional determinant: no
+        ("Who prepared this review", ENTER),
+        ("How do you want to go through", DOWN + ENTER),  # only the required questions
+        ("What does the proposal do?", text("summary", "Opens three branches until 9 pm.")),
+        ("What results do you want", text("desired_results", LONG)),
+        ("Fiscal year", "FY2027" + ENTER),
+        ("Which priority populations does the proposal affect?", DOWN + " " + ENTER),
+        ("Where does the proposal take effect?", DOWN + ENTER),  # countywide
+        ("Which determinants of equity", " " + ENTER),  # transportation
+        ("What data did you use", text("data_sources", LONG)),
+        ("How far did community engagement go?", DOWN + ENTER),  # no one was engaged
+        ("limited English proficiency reached?", DOWN * 2 + ENTER),  # some languages
+        ("what does the proposal do to this determinant?", DOWN + ENTER),  # benefit
+        ("How large is the benefit?", DOWN + ENTER),
+        ("Who receives most of the benefit?", DOWN + ENTER),
+        ("What is the evidence for this impact?", text("evidence", LONG)),
+        ("What alternatives did you consider", text("alternatives", LONG)),
+        ("Where does the proposal act?", DOWN * 3 + ENTER),  # downstream
+        ("Are the resources to carry it out", DOWN + ENTER),
+        ("What is the timeline", text("timeline", LONG)),
+        ("Who is responsible for delivering it", text("responsible", "Branch services")),
+        ("How will you measure whether it is working", text("metrics", LONG)),
+        ("Who owns those measures", text("metrics_owner", "Library performance team")),
+        ("broken down by race, income and language?", DOWN + ENTER),  # yes
+        ("How will you report back", DOWN * 3 + ENTER),  # a yearly public report
+        ("When will the equity impacts be reviewed again?", "2028-06-30" + ENTER),
+    ]
+    child = spawn("new", "k.yaml", cwd=tmp_path)
+    for prompt, keys in steps:
+        answer(child, prompt, keys)
+    shown = finish(child)
+    prompts = len(steps) + 1  # and "Finished?"
+    assert prompts <= 35, prompts
+    assert "Traceback" not in shown
+    saved = load_review(tmp_path / "k.yaml")
+    result = CliRunner().invoke(app, ["score", str(tmp_path / "k.yaml"), "--format", "json"])
+    assert json.loads(result.stdout)["complete"] is True, result.stdout
+    assert saved.answers["determinants_touched"] == ["transportation"]
+    assert saved.answers["populations_affected"] == ["low_income"]
+    assert {"amount", "data_kinds", "goal_areas"} <= set(saved.meta.passed)
+    print(f"\nA minimal King County review: {prompts} prompts")

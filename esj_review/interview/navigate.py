@@ -45,6 +45,8 @@ def menu(interview: Interview) -> Scorecard:
         action, target = interview.prompter.choose(message, options, default)
         if action == "continue":
             interview.walk()
+            if not interview.pending() and finish(interview):  # all done: the review screen
+                return interview.scorecard()
         elif action == "section":
             section = next(s for s in interview.rubric.sections if s.id == target)
             interview.ask_section(section, only_missing=states[target] != "done")
@@ -204,7 +206,9 @@ def review_screen(interview: Interview) -> RenderableType:
     head = Table.grid(padding=(0, 2))
     head.add_column(ratio=1)
     head.add_column(ratio=2)
-    fields = (("Id", p.id), ("Title", p.title), ("Kind", p.kind), ("Department", p.department))
+    kinds = {k.id: k.label for k in interview.rubric.proposal_kinds}
+    kind = kinds.get(p.kind or "", p.kind)
+    fields = (("Id", p.id), ("Title", p.title), ("Kind", kind), ("Department", p.department))
     for label, value in fields:
         head.add_row(Text(label), Text(value or "-"))
     parts.append(head)
