@@ -144,10 +144,13 @@ def _check_narrow(q: Question, path: str, seen: dict[str, Question], add: Any) -
     if not target:
         return
     earlier = seen.get(target)
-    same = isinstance(earlier, ChoiceQuestion) and isinstance(q, ChoiceQuestion)
     if earlier is None or not kind_of(earlier).multi_valued:
         add(Problem(f"{path}.narrow_to", "must name an earlier multiselect question"))
-    elif not (same and (earlier.choices_from, earlier.choices) == (q.choices_from, q.choices)):
+    elif not (
+        isinstance(earlier, ChoiceQuestion)
+        and isinstance(q, ChoiceQuestion)
+        and (earlier.choices_from, earlier.choices) == (q.choices_from, q.choices)
+    ):
         add(Problem(f"{path}.narrow_to", f"{target!r} does not offer the same choices"))
 
 
