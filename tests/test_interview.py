@@ -165,7 +165,7 @@ def test_hidden_answers_are_kept_aside_and_come_back(tmp_path: Path, kc: Rubric)
     # specific places: the "which places?" question appears and is answered
     prompter = Scripted(
         {"geography": "specific_places", "geography_detail": "Tracts 1-9"},
-        [("change", ""), ("answer", "geography"), "change", ("quit", "")],
+        [("change", ""), ("section", "scope"), "geography", "change", ("quit", "")],
     )
     resume_review(path, prompter)
     assert load_review(path).answers["geography_detail"] == "Tracts 1-9"

@@ -329,7 +329,7 @@ def test_labels_count_in_words(kc: Rubric) -> None:
     assert section_state(slots, set()) == "done"
     review.answers.pop("metrics_first_report")
     slots = [s for s in review.slots(kc) if s.section.id == "learn"]
-    assert section_state(slots, set()) == "required done, 1 optional question not asked yet"
+    assert section_state(slots, set()) == "required done · 1 optional not asked"
     assert section_state(slots, {"metrics_first_report"}) == "done"
 
 

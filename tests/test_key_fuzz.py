@@ -4,7 +4,8 @@ answer, never a file that does not load.
 Each sequence starts a new review (the small GARE rubric), or, one in three, resumes a review
 stopped halfway; it answers a random number of the first prompts as an analyst would (so the
 keys land on the proposal's prompts, the choice of pace, a narrative box, a list of choices, a
-checkbox, a yes/no list, the section menu, "Change one answer…" and its change-or-clear menu),
+checkbox, a yes/no list, the section menu, "Change one answer…", a section's questions and the
+change-or-clear menu),
 then, once the next prompt is drawn, presses random keys, then Ctrl-C until it stops. The file
 is read after every key. `make test` runs 200 sequences (KEY_FUZZ=200); the default is 40.
 """
@@ -71,7 +72,8 @@ SCRIPT = [
 # stopped halfway (the proposal and the first section answered).
 RESUME_SCRIPT = [
     ("Sections", "\x1b[B" * 7 + "\r"),  # past Continue and six sections: "Change one answer…"
-    ("Which answer?", "\x1b[B" * 3 + "\r"),  # from Back: proposal, reviewer, summary
+    ("Which answer?", "\x1b[B" * 3 + "\r"),  # from Back: proposal, reviewer, section 1
+    ("Which question?", "\r"),  # its first: summary
     ("Change it", "\r"),
     ("What is the proposal?", "\x1b\r"),
 ]

@@ -277,13 +277,12 @@ class Interview:
             return False
         both = f"{plural(required, 'required question')} and " if required else ""
         answer_all = f"Answer all {len(unseen)}" if len(unseen) > 1 else "Answer it"
-        skip = "Only the required ones" if required else "Leave them blank"
+        skip = f"Only the {required} required; leave the optional ones blank"
+        if not required:
+            skip = "Leave them blank (the menu can ask them later)"
         leave: bool = self.prompter.choose(
             f"{section.title}: {both}{plural(optional, 'optional question')}",
-            [
-                Option(answer_all, False),
-                Option(f"{skip}: the optional ones stay blank (the menu can ask them later)", True),
-            ],
+            [Option(answer_all, False), Option(skip, True)],
             False,
         )
         return leave

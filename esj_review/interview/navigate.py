@@ -115,11 +115,7 @@ def choose_pace(interview: Interview) -> Pace:
         f"How do you want to go through the {plural(len(interview.rubric.sections), 'section')}?",
         [
             Option(f"Every question, section by section (about {required + optional})", "all"),
-            Option(
-                f"Only the required ones (about {required}); the optional ones stay blank, "
-                "the menu can ask them later",
-                "required",
-            ),
+            Option(f"Only the required ones (about {required}); optional ones later", "required"),
         ],
         "all",
     )
@@ -130,23 +126,34 @@ def choose_pace(interview: Interview) -> Pace:
 
 
 def change_one(interview: Interview) -> None:
-    """Pick any shown question (or the proposal, reviewer, optional parts) and change it."""
-    slots = interview.slots()
+    """Pick the proposal, the optional parts, the reviewer, or a section and then one of its
+    questions (two short lists rather than one that does not fit a screen), and change it."""
     options = [Option(_proposal_line(interview), ("proposal", ""))]
     if interview.rubric.optional_items():
         options.append(Option(options_line(interview), ("options", "")))
     options.append(Option(reviewer_line(interview), ("reviewer", "")))
-    options += [Option(slot_label(interview, s), ("answer", s.path)) for s in slots]
+    slots = interview.slots()
+    for n, section in enumerate(interview.rubric.sections, 1):
+        count = sum(1 for s in slots if s.section.id == section.id)
+        if count:
+            label = f"{n}. {section.title} ({plural(count, 'question')})"
+            options.append(Option(label, ("section", section.id)))
     options.append(Option("Back", ("back", "")))
-    action, path = interview.prompter.choose("Which answer?", options, ("back", ""))
+    action, target = interview.prompter.choose("Which answer?", options, ("back", ""))
     if action == "proposal":
         change_proposal(interview)
     elif action == "options":
         change_options(interview)
     elif action == "reviewer":
         ask_reviewer(interview, again=True)
-    elif action == "answer":
-        change_answer(interview, next(s for s in slots if s.path == path))
+    elif action == "section":
+        shown = [s for s in slots if s.section.id == target]
+        choices = [Option(slot_label(interview, s), s.path) for s in shown]
+        choices.append(Option("Back", None))
+        path = interview.prompter.choose("Which question?", choices, None)
+        slot = next((s for s in shown if s.path == path), None)
+        if slot is not None:
+            change_answer(interview, slot)
 
 
 def change_answer(interview: Interview, slot: Slot) -> None:
@@ -182,13 +189,15 @@ def change_answer(interview: Interview, slot: Slot) -> None:
 
 
 def slot_label(interview: Interview, slot: Slot) -> str:
-    """A question as the change list shows it."""
+    """A question as the change list shows it: whether it is answered first (a long label is
+    shortened at its end), then the item of a repeat, then the prompt."""
     item = ""
     if slot.parent is not None:
         label = interview.rubric.item_label(slot.parent, slot.item or "", interview.review.enabled)
-        item = f" [{label}]"
-    mark = "" if slot.answered else "  (unanswered)"
-    return f"{slot.section.title}{item}: {slot.question.prompt}{mark}"
+        item = f"{label}: "
+    mark = "gap · " if slot.question.required else "blank · "
+    mark = "  " if slot.answered else mark
+    return f"{mark}{item}{slot.question.prompt}"
 
 
 def _proposal_line(interview: Interview) -> str:
@@ -240,8 +249,7 @@ def _answer_text(interview: Interview, slot: Slot) -> Text:
     if not slot.answered:
         return Text("gap" if slot.question.required else "-", style="yellow")
     parts = answer_parts(interview.rubric, slot.question, slot.value, interview.review.enabled)
-    text = ", ".join(parts)
-    return Text(text if len(text) < 200 else text[:199] + "…")
+    return Text(", ".join(parts))  # whole: the screen goes through a pager
 
 
 __all__ = ["change_answer", "finish", "menu", "review_screen"]

@@ -85,7 +85,7 @@ def section_state(slots: list[Slot], passed: Collection[str] = frozenset()) -> s
         return "not started"
     if missing:
         return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
-    return f"required done, {plural(len(unseen), 'optional question')} not asked yet"
+    return f"required done · {len(unseen)} optional not asked"
 
 
 def score_line(card: Scorecard) -> str:

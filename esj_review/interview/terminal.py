@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from esj_review.interview.prompter import InteractiveRequired, InterruptedTyping
@@ -149,7 +150,8 @@ class QuestionaryPrompter:
         self._require_terminal()
         width = self.console.width
         if spec.help:
-            self.console.print(Text(f"  Why we ask: {spec.help}", style="dim"))
+            # indented as a block, so its wrapped lines stay under its first
+            self.console.print(Padding(Text(f"Why we ask: {spec.help}", style="dim"), (0, 0, 0, 2)))
         if spec.widget == "text" and spec.multiline:
             # The message on its own line, so the typing area gets the full width.
             self._heading(spec.message, spec.instruction)
