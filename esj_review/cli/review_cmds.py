@@ -17,6 +17,7 @@ from esj_review.cli.common import (
     write_out,
 )
 from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
+from esj_review.core.text import plural
 
 
 class ScoreFormat(StrEnum):
@@ -67,7 +68,7 @@ def validate(
             failed = failed or strict
             typer.echo(
                 f"{shown_path(path)}: valid but incomplete: "
-                f"{len(card.gaps)} required answers missing "
+                f"{plural(len(card.gaps), 'required answer')} missing "
                 f"({', '.join(g.question for g in card.gaps[:5])}"
                 f"{', ...' if len(card.gaps) > 5 else ''})",
                 err=True,

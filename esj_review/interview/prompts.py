@@ -21,6 +21,7 @@ from esj_review.core.qtypes.number import parse_number
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
+from esj_review.core.text import plural
 
 
 def spec_for(
@@ -64,11 +65,6 @@ def means_something(widget: str, raw: Any, options: Sequence[Option]) -> bool:
     if widget == "confirm":
         return isinstance(raw, bool)
     return isinstance(raw, str)
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 gap", "2 gaps"; "1 required answer", "3 required answers"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def section_state(slots: list[Slot], passed: Collection[str] = frozenset()) -> str:

@@ -14,7 +14,7 @@ from esj_review.core.answers import plain_answer
 from esj_review.core.lint import LintReport
 from esj_review.core.rubric import TAXONOMIES, Rubric
 from esj_review.core.scoring import Scorecard
-from esj_review.core.text import neutral
+from esj_review.core.text import neutral, plural
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -27,7 +27,8 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
     head.append(f"(rubric hash {card.rubric.hash[:12]})\n\n", style="dim")
     if card.score is None:
         head.append("Incomplete: ", style="bold yellow")
-        head.append(f"{len(card.gaps)} required answers missing, so there is no score yet.\n")
+        missing = plural(len(card.gaps), "required answer")
+        head.append(f"{missing} missing, so there is no score yet.\n")
     else:
         assert card.band is not None
         head.append(f"Score {card.score:g} / 100 · ", style="bold")
