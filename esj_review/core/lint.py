@@ -106,6 +106,10 @@ def _check_sources(rubric: Rubric, add: Any) -> None:
         for item in rubric.taxonomy(name):
             if item.source and item.source not in known:
                 add(Problem(f"{name}.{item.id}.source", f"unknown source {item.source!r}"))
+            if item.quoted_from and item.quoted_from not in known:
+                add(
+                    Problem(f"{name}.{item.id}.quoted_from", f"unknown source {item.quoted_from!r}")
+                )
     for _, q in rubric.iter_questions():
         for sub in [q, *q.children()]:
             if isinstance(sub, ChoiceQuestion) and sub.choices_source not in (None, *known):

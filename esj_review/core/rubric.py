@@ -43,6 +43,7 @@ class TaxonomyItem(_Frozen):
     verified: bool = True  # False: widely cited wording not checked against the primary text
     optional: bool = False  # off unless a review enables it (e.g. digital equity)
     note: str = ""
+    quoted_from: str | None = None  # a source id: the description is quoted from it
 
 
 def _question_union() -> Any:

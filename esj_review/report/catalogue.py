@@ -192,10 +192,21 @@ def render_catalogue(rubric: Rubric) -> str:
             if item.note:
                 status += f". {item.note}"
             src = f"`{item.source}`" if item.source in sources else ""
-            rows.append([i, item.label, f"`{item.id}`", item.description, src, status])
-        out += _table(["#", "Label", "Id", "Description (this tool's)", "Source", "Status"], rows)
+            said = item.description
+            if said:
+                quoted = item.quoted_from in sources
+                said += f" (quoted from `{item.quoted_from}`)" if quoted else " (this tool's words)"
+            rows.append([i, item.label, f"`{item.id}`", said, src, status])
+        out += _table(["#", "Label", "Id", "Description", "Source", "Status"], rows)
 
-    out += ["## Sections and questions", ""]
+    out += [
+        "## Sections and questions",
+        "",
+        "Prompts and help texts are this tool's wording. Where a question follows a source, its "
+        '"Why we ask" names the source; a phase or label not checked against the primary '
+        "document says so.",
+        "",
+    ]
     for n, section in enumerate(rubric.sections, 1):
         out += [f"### {n}. {section.title} (`{section.id}`)", ""]
         if section.phase:
@@ -212,12 +223,13 @@ def render_catalogue(rubric: Rubric) -> str:
 
     out += ["## Sources", ""]
     for s in rubric.sources:
-        line = f"- `{s.id}`: {s.title}"
+        issued = ", ".join(p for p in (s.publisher, str(s.year) if s.year else "") if p)
+        line = f"- `{s.id}`: *{s.title}*" + (f". {issued}" if issued else "")
         if s.url:
-            line += f" <{s.url}>"
+            line += f". <{s.url}>"
         if s.note:
-            line += f". {s.note}"
-        out.append(line)
+            line += f". {s.note.rstrip('.')}"
+        out.append(line + ".")
     return "\n".join(out).rstrip() + "\n"
 
 
