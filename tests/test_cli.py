@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from esj_review.cli import app
 from esj_review.core.errors import ExitCode
+from esj_review.core.rubric import TAXONOMIES
 from tests.conftest import EXAMPLES, ROOT
 
 runner = CliRunner()
@@ -214,6 +215,27 @@ def test_rubric_doc_is_a_checkable_catalogue() -> None:
         "## Sources",
     ):
         assert needle in out, needle
+
+
+@pytest.mark.parametrize("rubric_id", ["king-county-esj", "gare-racial-equity"])
+def test_rubric_doc_names_each_source_and_whose_words_each_description_is(
+    rubric_id: str,
+) -> None:
+    from esj_review.core.rubrics import load_rubric
+
+    rubric = load_rubric(rubric_id)
+    code, out, _ = run("rubric", "doc", rubric_id)
+    assert code == 0
+    lines = out.splitlines()
+    for source in rubric.sources:
+        line = next(x for x in lines if x.startswith(f"- `{source.id}`: *{source.title}*"))
+        assert source.publisher in line and (str(source.year) in line or not source.year)
+        assert source.url is None or f"<{source.url}>" in line
+    described = [i for name in TAXONOMIES for i in rubric.taxonomy(name) if i.description]
+    for item in described:
+        row = next(x for x in lines if f"| `{item.id}` |" in x)
+        whose = f"(quoted from `{item.quoted_from}`)" if item.quoted_from else "(this tool's words)"
+        assert whose in row, row
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths")
