@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +49,21 @@ def make_review(transit_data: dict[str, Any]) -> Callable[..., Review]:
         return parse_review(data, "test.yaml")
 
     return build
+
+
+class _TTY:
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Type keys into the next questionary prompt (prompt_toolkit's pipe input; a terminal
+    as far as the prompter's check goes)."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    monkeypatch.setattr("sys.stdin", _TTY())
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        yield pipe.send_text

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
 from esj_review.core.conditions import MISSING
 from esj_review.core.rubric import Rubric
@@ -18,19 +12,6 @@ from esj_review.interview.terminal import QuestionaryPrompter
 DOWN = "\x1b[B"
 ENTER = "\r"
 ESC_ENTER = "\x1b\r"
-
-
-class _TTY:
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.fixture
-def keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Type keys into the next prompt."""
-    monkeypatch.setattr("sys.stdin", _TTY())
-    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-        yield pipe.send_text
 
 
 def ask(rubric: Rubric, qid: str, current: Any = MISSING) -> Any:

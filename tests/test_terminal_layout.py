@@ -9,7 +9,6 @@ import io
 import re
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Group
 from rich.text import Text
@@ -113,14 +111,6 @@ def test_pager_command(monkeypatch: pytest.MonkeyPatch) -> None:
 class _TTY:
     def isatty(self) -> bool:
         return True
-
-
-@pytest.fixture
-def keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Type keys into the next prompt."""
-    monkeypatch.setattr("sys.stdin", _TTY())
-    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-        yield pipe.send_text
 
 
 def select_spec(default: Any = None, message: str = "Pick one") -> PromptSpec:

@@ -136,6 +136,18 @@ class QuestionaryPrompter:
             heading.append(f"  {instruction}", style="dim")
         self.console.print(heading)
 
+    def _placed(
+        self, message: str, hint: str, extra: int = 0, shown: str = ""
+    ) -> tuple[str, str, bool]:
+        """Where the prompt goes: (message, qmark) for questionary when `message` and `hint`
+        fit one line with `extra` columns to spare; else the prompt is printed above, wrapped at
+        words (with `shown`, the hint it keeps), and the widget line is a bare arrow; the last
+        item says whether the prompt stayed on the widget's line."""
+        if not needs_own_line(message, hint, self.console.width, extra):
+            return message, "?", True
+        self._heading(message, shown)
+        return "", "›", False
+
     def _choices(self, questionary: Any, options: Sequence[Option], chosen: Any = ()) -> Any:
         width = self.console.width
         return [
@@ -148,7 +160,6 @@ class QuestionaryPrompter:
         import questionary
 
         self._require_terminal()
-        width = self.console.width
         if spec.help:
             # indented as a block, so its wrapped lines stay under its first
             self.console.print(Padding(Text(f"Why we ask: {spec.help}", style="dim"), (0, 0, 0, 2)))
@@ -164,14 +175,14 @@ class QuestionaryPrompter:
                 key_bindings=_keep_typing(),
             )
         elif spec.widget == "text":
-            own_line = needs_own_line(spec.message, spec.instruction, width, TYPING_ROOM)
-            if own_line:
-                self._heading(spec.message, spec.instruction)
+            message, qmark, inline = self._placed(
+                spec.message, spec.instruction, TYPING_ROOM, spec.instruction
+            )
             question = questionary.text(
-                "" if own_line else spec.message,
-                qmark="›" if own_line else "?",
+                message,
+                qmark=qmark,
                 default=spec.text_default(),
-                instruction=None if own_line else spec.instruction,
+                instruction=spec.instruction if inline else None,
                 validate=lambda raw: spec.text_error(raw) or True,
                 key_bindings=_keep_typing(),
             )
@@ -181,24 +192,20 @@ class QuestionaryPrompter:
             chosen = list(spec.default or [])
             choices = self._choices(questionary, spec.options, chosen)
             answered = max((len(c.title) + 2 for c in choices), default=0)
-            own_line = needs_own_line(spec.message, spec.instruction, width, answered)
-            if own_line:
-                self._heading(spec.message, spec.instruction)
+            message, qmark, inline = self._placed(
+                spec.message, spec.instruction, answered, spec.instruction
+            )
             question = questionary.checkbox(
-                "" if own_line else spec.message,
-                qmark="›" if own_line else "?",
+                message,
+                qmark=qmark,
                 choices=choices,
-                instruction="" if own_line else spec.instruction,
+                instruction=spec.instruction if inline else "",
                 validate=lambda values: (spec.check(values) if values else None) or True,
             )
         else:
             default = bool(spec.default) if spec.default is not None else False
-            own_line = needs_own_line(spec.message, "(y/N)", width)
-            if own_line:
-                self._heading(spec.message, "")
-            question = questionary.confirm(
-                "" if own_line else spec.message, qmark="›" if own_line else "?", default=default
-            )
+            message, qmark, _ = self._placed(spec.message, "(y/N)")
+            question = questionary.confirm(message, qmark=qmark, default=default)
         while True:
             raw = _unsafe_ask(question)
             if means_something(spec.widget, raw, spec.options):
@@ -210,12 +217,10 @@ class QuestionaryPrompter:
         """A select list whose prompt, labels and descriptions fit the terminal's width."""
         choices = self._choices(questionary, options)
         answered = max((len(c.title) for c in choices), default=0)
-        own_line = needs_own_line(message, "(Use arrow keys)", self.console.width, answered)
-        if own_line:
-            self._heading(message, "")
+        shown, qmark, _ = self._placed(message, "(Use arrow keys)", answered)
         return questionary.select(
-            "" if own_line else message,
-            qmark="›" if own_line else "?",
+            shown,
+            qmark=qmark,
             choices=choices,
             default=default,
             show_description=True,
