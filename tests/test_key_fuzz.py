@@ -103,7 +103,7 @@ def answers_in(path: Path) -> dict[str, Any]:
         if isinstance(node, dict) and node:
             for key, value in node.items():
                 walk(f"{prefix}.{key}", value)
-        else:
+        elif prefix:  # an empty block is no answer (a cleared one moves to set_aside)
             flat[prefix] = node
 
     for block in ("answers", "set_aside"):
