@@ -66,7 +66,8 @@ def test_an_unknown_reference_lists_the_shipped_rubrics() -> None:
         load_rubric("no-such-rubric@1.0.0")
     assert info.value.message == (
         "no rubric named 'no-such-rubric@1.0.0' "
-        "(shipped rubrics: gare-racial-equity, king-county-esj; or give a file path)"
+        "(shipped rubrics: budget-equity, gare-racial-equity, king-county-esj; "
+        "or give a file path)"
     )
 
 
@@ -106,8 +107,8 @@ def test_a_review_is_checked_against_the_version_it_names() -> None:
 def test_a_review_naming_an_unknown_rubric_says_how_to_use_another() -> None:
     assert input_error(review_data("nope", "1.0.0")) == (
         "rubric.id",
-        "p.yaml: rubric.id: no rubric named 'nope' (shipped rubrics: gare-racial-equity, "
-        "king-county-esj; use --rubric FILE for another rubric)",
+        "p.yaml: rubric.id: no rubric named 'nope' (shipped rubrics: budget-equity, "
+        "gare-racial-equity, king-county-esj; use --rubric FILE for another rubric)",
     )
 
 
