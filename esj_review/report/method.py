@@ -43,10 +43,15 @@ def plain_method(rubric: Rubric) -> list[str]:
             "Every answer is the preparer's own account; the tool checks that answers fit the "
             "rubric, not that they are true.",
         ]
-    item = "each item" if scoring.impact.repeat is None else "each determinant the proposal touches"
+    item, listed = _impact_items(rubric)
     top = next(b for b in sorted(scoring.bands, key=lambda b: -b.min))
     neutral = next((b for b in scoring.bands if b.min <= 50 < b.max), None)
     low_cap = [c for c in scoring.confidence if c.cap]
+    alignment = any(
+        getattr(q, "choices_from", None) in ("goal_areas", "strategies", "policy_areas")
+        and q.score is None
+        for _, q in rubric.iter_questions()
+    )
     lines = [
         "**What is measured.** Who gains and who bears what. For "
         f"{item}, the preparer says whether the proposal brings a benefit, a burden or both, "
@@ -55,8 +60,8 @@ def plain_method(rubric: Rubric) -> list[str]:
         "alone or with everyone else, and count less when a mitigation is funded, reaches the "
         "people burdened and has a date.",
         "**What is not measured.** How long or polished the answers are, how many boxes are "
-        "ticked, or how many determinants are listed: none of these moves the score. Alignment "
-        "lists are reported, not scored.",
+        f"ticked{listed}: none of these moves the score."
+        + (" Alignment lists are reported, not scored." if alignment else ""),
         "**The number.** No impact scores 50"
         + (f" (“{neutral.label}”)" if neutral else "")
         + "; net benefits move it toward 100, net burdens toward 0. "
@@ -77,6 +82,20 @@ def plain_method(rubric: Rubric) -> list[str]:
         "flagged and earn nothing. Flags cap the rating wherever it is shown.",
     ]
     return lines
+
+
+def _impact_items(rubric: Rubric) -> tuple[str, str]:
+    """What the impact is told for ("each determinant the proposal touches", or the proposal
+    as a whole), and the list whose length does not count (", or how many determinants are
+    listed"), in the rubric's own terms."""
+    impact = rubric.scoring.impact
+    repeat = rubric.question(impact.repeat) if impact is not None and impact.repeat else None
+    over = rubric.question(getattr(repeat, "over", "") or "") if repeat is not None else None
+    if over is None:
+        return "the proposal as a whole", ""
+    source = getattr(over, "choices_from", None) or "items"
+    noun = source.replace("_", " ").removesuffix("s")
+    return f"each {noun} the proposal touches", f", or how many {noun}s are listed"
 
 
 def worked_example(rubric: Rubric) -> WorkedExample | None:
