@@ -194,7 +194,7 @@ def assert_statement_is_page_one(rubric: Rubric, review: Review) -> str:
 # --- every bundled example ---------------------------------------------------------------
 
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("gare/*.yaml"))
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*/*.yaml"))
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -245,6 +245,25 @@ def statement_of(rubric: Rubric, review: Review) -> Any:
 
 def text_of(element: Any) -> str:
     return flat("".join(element.itertext()))
+
+
+def test_a_burden_without_a_mitigation_is_never_called_no_burden() -> None:
+    """A rubric whose impact is not itemised and whose statement names no mitigation answer:
+    the scored burden is enough to know there is one."""
+    review = load_review(EXAMPLES / "budget-equity" / "evening-clinic-hours.yaml")
+    shipped = load_rubric(review.rubric.id)
+    report = shipped.report.model_copy(update={"mitigation": None, "burdens": None})
+    rubric = shipped.model_copy(update={"report": report})
+    assert any(e.component == "impact" and e.points < 0 for e in score(rubric, review).ledger)
+    text = text_of(statement_of(rubric, review))
+    assert "No burden was identified" not in text
+    assert "No mitigation described." in text
+    for key in ("burden_size", "burden_bearers", "pops_burdened", "burdens"):
+        review.answers.pop(key, None)
+    review.answers["burdens"] = "None."
+    assert not any(e.points < 0 for e in score(rubric, review).ledger)
+    text = text_of(statement_of(rubric, review))
+    assert "No burden was identified, so no mitigation is needed." in text
 
 
 def test_one_row_per_population_naming_its_determinants(kc: Rubric) -> None:

@@ -188,7 +188,13 @@ def _build(
     rows = population_rows(rubric, shown, impacts, per_cell=2 if scale >= 1 else 1)
     flags = flag_lines(rubric, card, impacts, named=2 if scale >= 1 else 1)
     mitigations = mitigation_items(rubric, impacts, shown)
-    out.burdens_found = any(e["burden"] for e in impacts) or bool(mitigations)
+    # a burden is found when an impact, the ledger or a narrative says so, itemised or not
+    out.burdens_found = (
+        any(e["burden"] for e in impacts)
+        or bool(mitigations)
+        or any(e.component == "impact" and e.points < 0 for e in card.ledger)
+        or text_of(shown, fields.burdens) is not None
+    )
     gaps = list(card.gaps)
 
     more = LINE + LIST_ITEM
