@@ -64,6 +64,7 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with (out / "errors.csv").open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle)) == []
     data: dict[str, Any] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    data["html"] = (out / "portfolio.html").read_text(encoding="utf-8")
     return data
 
 
@@ -319,3 +320,6 @@ def test_the_portfolio_caps_what_the_arithmetic_alone_would_rate_higher(
     # A new facility that widens a service gap is not rated as advancing equity.
     assert by_id["BE-09"]["band"] == "neutral" and "widens_gap" in flag_ids(by_id["BE-09"])
     assert portfolio["rubric"]["id"] == RUBRIC_ID
+    # requests are not itemised by determinant: the portfolio has no such table
+    assert "Determinants most often burdened" not in portfolio["html"]
+    assert "BE-22" in portfolio["html"]
