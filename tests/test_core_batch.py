@@ -247,6 +247,6 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
         "flags": [],
         "burdened": ["Equity in County practices"],
         "outputs": [],
-        "rubric": "king-county-esj 2.0.0",
+        "rubric": "king-county-esj 3.0.0",
     }
     assert not list(out.iterdir())  # scoring only: no files, no re-run state

@@ -18,6 +18,7 @@ from esj_review.cli import app
 from esj_review.core.answers import walk
 from esj_review.core.lint import lint_rubric
 from esj_review.core.qtypes.select import ChoiceQuestion
+from esj_review.core.review import load_review
 from esj_review.core.rubric import TAXONOMIES, Question, Rubric, TaxonomyItem
 from esj_review.core.rubrics import earlier_versions, load_rubric
 from tests.conftest import EXAMPLES, RUBRICS
@@ -63,6 +64,8 @@ BEFORE: dict[str, dict[str, Any]] = {
         "flags": [],
     },
 }
+TRANSIT = "reduced-fare-transit.yaml"
+DATA = Path(__file__).parent / "data"
 INCOMPLETE = {"language-access-expansion.yaml": (76.5, ["no_race_data"])}
 HASH_2_0_0 = "9e9bfc80e2f19dd450dbd369834d41cbc4e2765382e31008fab933a79545a19e"
 
@@ -123,9 +126,17 @@ def score_json(path: Path) -> dict[str, Any]:
     return card
 
 
+def written_for_2_0_0(name: str) -> Path:
+    """The example as written for 2.0.0: the transit example itself moved to 3.0.0 (the
+    demo shows the current rubric), its 2.0.0 form is kept under tests/data."""
+    if name == TRANSIT:
+        return DATA / "reduced-fare-transit-2.0.0.yaml"
+    return EXAMPLES / name
+
+
 @pytest.mark.parametrize("name", sorted(BEFORE))
 def test_each_example_scores_exactly_as_before(name: str) -> None:
-    card = score_json(EXAMPLES / name)
+    card = score_json(written_for_2_0_0(name))
     want = BEFORE[name]
     assert card["rubric"] == {"id": KC, "version": "2.0.0", "hash": HASH_2_0_0}
     assert card["complete"] is True
@@ -148,6 +159,18 @@ def test_the_unfinished_example_is_as_unfinished_as_before(name: str) -> None:
 def test_every_example_is_recorded_above() -> None:
     for path in sorted(EXAMPLES.glob("*.yaml")):
         assert path.name in BEFORE or path.name in INCOMPLETE, path.name
+
+
+def test_the_transit_example_scores_the_same_under_3_0_0(kc: Rubric) -> None:
+    """3.0.0 adds questions that are not scored: the same proposal, with them answered,
+    gets the same number, band, impact and flags."""
+    now, before = score_json(EXAMPLES / TRANSIT), score_json(written_for_2_0_0(TRANSIT))
+    assert now["rubric"] == {"id": KC, "version": "3.0.0", "hash": kc.content_hash}
+    for key in ("score", "band", "confidence", "impact", "flags", "complete"):
+        assert now[key] == before[key], key
+    answered = load_review(EXAMPLES / TRANSIT).answers
+    for new in ("community_priorities", "option_comparison", "future_generations"):
+        assert answered[new], new  # the demo shows the new questions answered
 
 
 # --- upstream, midstream, downstream -------------------------------------------------------

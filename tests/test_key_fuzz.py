@@ -62,9 +62,13 @@ SCRIPT = [
     ("Department", "Library\r"),
     ("Who prepared this review", "\r"),
     ("How do you want to go through", "\r"),
+    ("3 required questions and 2 optional", "\r"),  # step 1: answer all
     ("What is the proposal?", "End overdue fines.\x1b\r"),
     ("desired results", "Overdue fines fall to zero for every card holder in the county.\x1b\r"),
     ("How clearly", "\x1b[B\r"),
+    ("Which outcomes inside government", "\x1b\r"),  # optional: left empty
+    ("have the ability to affect?", "\r"),  # optional checkbox: nothing ticked
+    ("2 required questions and 4 optional", "\r"),  # step 2: answer all
     ("What data did you use", "Circulation records by branch and ZIP code.\x1b\r"),
     ("broken down by race", "\x1b[B\r"),
 ]

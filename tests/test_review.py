@@ -128,10 +128,10 @@ def test_review_for_another_rubric(tmp_path: Path) -> None:
 
 
 def test_review_for_an_unknown_rubric_or_version(tmp_path: Path) -> None:
-    path = variant(tmp_path, "version: 2.0.0", "version: 9.0.0")
+    path = variant(tmp_path, "version: 3.0.0", "version: 9.0.0")
     assert fails_with(path) == (
         f"{path}: rubric.version: rubric king-county-esj version 9.0.0 is not available; "
-        "this tool has versions 1.0.0, 2.0.0"
+        "this tool has versions 1.0.0, 2.0.0, 3.0.0"
     )
     path = variant(tmp_path, "id: king-county-esj", "id: no-such-rubric")
     assert fails_with(path).startswith(f"{path}: rubric.id: no rubric named 'no-such-rubric'")

@@ -66,23 +66,41 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     answer(child, "Department", "Library" + ENTER)
     answer(child, "Who prepared this review", ENTER)  # optional: skipped
     answer(child, "How do you want to go through", ENTER)  # every question
+    answer(child, "3 required questions and 2 optional", ENTER)  # step 1: answer all
     answer(child, "What is the proposal?", "End overdue fines." + ESC_ENTER)
     answer(child, "desired results", LONG + ESC_ENTER)
     answer(child, "How clearly", DOWN + ENTER)
+    answer(child, "Which outcomes inside government", ESC_ENTER)  # optional: skipped
+    answer(child, "have the ability to affect?", ENTER)  # optional: nothing ticked
+    answer(child, "2 required questions and 4 optional", ENTER)  # step 2: answer all
     answer(child, "What data did you use", LONG + ESC_ENTER)
     answer(child, "broken down by race", DOWN + ENTER)
     answer(child, "Which data are missing", ENTER)  # optional: skipped
+    answer(child, "impacts in specific places", ENTER)  # optional: skipped
+    answer(child, "root causes", ESC_ENTER)  # optional: skipped
+    answer(child, "What performance data", ESC_ENTER)  # optional: skipped
+    answer(child, "2 required questions and 2 optional", ENTER)  # step 3: answer all
     answer(child, "How far did engagement go?", DOWN * 4 + ENTER)
     answer(child, "Who was engaged", LONG + ESC_ENTER)
+    answer(child, "What did engagement tell you", ESC_ENTER)  # optional: skipped
+    answer(child, "opportunities to expand engagement?", ESC_ENTER)  # optional: skipped
+    answer(child, "3 required questions and 3 optional", ENTER)  # step 4: answer all
     answer(child, "racial disparities?", DOWN + ENTER)  # reduces them
     answer(child, "By how much?", DOWN * 2 + ENTER)  # noticeably
     answer(child, "Who benefits", LONG + ESC_ENTER)
     answer(child, "burden on communities of color?", DOWN * 3 + ENTER)  # no: mitigation hidden
+    answer(child, "unintended consequences?", ESC_ENTER)  # optional: skipped
+    answer(child, "increase its benefits", ESC_ENTER)  # optional: skipped
+    answer(child, "complementary strategies", ESC_ENTER)  # optional: skipped
     answer(child, "Is implementation resourced?", DOWN + ENTER)
     answer(child, "implementation plan", LONG + ESC_ENTER)
+    answer(child, "have the resources for?", ENTER)  # optional: nothing ticked
+    answer(child, "2 required questions and 3 optional", ENTER)  # step 6: answer all
     answer(child, "How will you measure impact", LONG + ESC_ENTER)
     answer(child, "How often will results be reported", DOWN + ENTER)
     answer(child, "When will the results be reviewed?", "2028-01-31" + ENTER)
+    answer(child, "What messages and communication strategies", ESC_ENTER)  # optional: skipped
+    answer(child, "keep partnering with communities", ESC_ENTER)  # optional: skipped
     shown = finish(child, pdf=True)
     assert (tmp_path / "gare.pdf").read_bytes().startswith(b"%PDF-")
     assert "mitigated" not in shown.split("Finished?")[0]  # the hidden question was never asked
@@ -92,7 +110,22 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["score"] == float(match.group(1))
     assert "Saved: gare.yaml" in shown
     saved = load_review(tmp_path / "gare.yaml")
-    assert saved.proposal.kind == "policy" and saved.meta.passed == ["data_gaps"]
+    assert saved.proposal.kind == "policy" and saved.meta.passed == [
+        "government_outcomes",
+        "impact_areas",
+        "data_gaps",
+        "place_based",
+        "root_causes",
+        "performance_data",
+        "engagement_findings",
+        "engagement_expansion",
+        "unintended_consequences",
+        "enhancements",
+        "complementary_strategies",
+        "resourced_for",
+        "communication",
+        "continuing_partnership",
+    ]
 
 
 def test_ctrl_c_then_resume_to_the_end(tmp_path: Path) -> None:
@@ -193,6 +226,7 @@ def start_gare(tmp_path: Path) -> pexpect.spawn:
 def first_question(child: pexpect.spawn) -> None:
     """From the end of `start_gare`: every question, to the first one's box."""
     answer(child, "How do you want to go through", ENTER)
+    answer(child, "3 required questions and 2 optional", ENTER)  # step 1: answer all
 
 
 def stopped_with_resume_hint(child: pexpect.spawn) -> None:
@@ -209,6 +243,7 @@ def test_alt_enter_at_the_menu_is_not_a_crash(tmp_path: Path) -> None:
     child.expect("How do you want to go through")
     child.send(ESC_ENTER)  # prompt_toolkit's "accept" with nothing to accept: an empty result
     answer(child, "How do you want to go through", ENTER)  # asked again; Enter goes on
+    answer(child, "3 required questions and 2 optional", ENTER)  # step 1: answer all
     answer(child, "What is the proposal?", CTRL_C)
     stopped_with_resume_hint(child)
 
