@@ -176,11 +176,30 @@ def test_phase_wording_is_qualified_once_in_the_method(page: tuple[Element, Rubr
     unverified = [s.phase for s in rubric.sections if s.phase and not s.verified]
     method = root.find(f".//{NS}section[@id='method']")
     assert method is not None
-    notes = [p for p in method.iter(f"{NS}p") if text_of(p).startswith("Not verified")]
+    notes = [p for p in method.iter(f"{NS}p") if text_of(p).startswith("Not verified: the phase")]
     assert len(notes) == (1 if unverified else 0)
     if unverified:
         assert all(phase in text_of(notes[0]) for phase in unverified)
     assert text.count("not been checked against the primary document") == len(notes)
+
+
+def test_unverified_labels_the_report_uses_are_named_once_in_the_method(kc: Rubric) -> None:
+    """The merged language-access population label is the tool's: the report uses it, and says
+    so once, in the method section, never beside it in the body."""
+    review = load_review(REVIEWS["transit"])
+    assert "limited_english" in review.answers["populations_affected"]
+    label = next(i.label for i in kc.populations if i.id == "limited_english")
+    assert not next(i for i in kc.populations if i.id == "limited_english").verified
+    root = html_of(kc, review)
+    method = root.find(f".//{NS}section[@id='method']")
+    assert method is not None
+    notes = [p for p in method.iter(f"{NS}p") if "not checked against a primary" in text_of(p)]
+    assert len(notes) == 1 and label in text_of(notes[0])
+    assert text_of(root).count("not checked against a primary") == 1
+    review.answers["populations_affected"] = ["bipoc", "low_income"]
+    review.answers.pop("determinant_impacts")  # their populations named it too
+    root = html_of(kc, review)
+    assert "not checked against a primary" not in text_of(root)
 
 
 def test_alignment_answers_point_to_section_3(kc: Rubric) -> None:

@@ -16,7 +16,7 @@ from esj_review.core.answers import Slot, answer_parts, impact_items
 from esj_review.core.conditions import MISSING, describe, is_answered
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
-from esj_review.core.rubric import Question, Rubric
+from esj_review.core.rubric import TAXONOMIES, Question, Rubric
 from esj_review.core.scoring import Scorecard
 from esj_review.report.chapters import (
     LEDGER_POINTER,
@@ -140,6 +140,23 @@ class ReportContext:
     def unverified_phases(self) -> list[str]:
         """Phase names shown under section headings that were not checked at the source."""
         return [s.phase for s in self.rubric.sections if s.phase and not s.verified]
+
+    @property
+    def unverified_labels(self) -> list[str]:
+        """Labels this report shows (chosen in an answer) whose wording was not checked against
+        the primary document; listed once, in the method section, never in the body."""
+        chosen: set[tuple[str, str]] = set()
+        for slot in self.review.slots(self.rubric):
+            taxonomy = getattr(slot.question, "choices_from", None)
+            if taxonomy and slot.visible and slot.answered:
+                values = slot.value if isinstance(slot.value, list) else [slot.value]
+                chosen |= {(taxonomy, str(v)) for v in values}
+        return [
+            item.label
+            for name in TAXONOMIES
+            for item in self.rubric.taxonomy(name)
+            if not item.verified and (name, item.id) in chosen
+        ]
 
     @property
     def short_hash(self) -> str:
