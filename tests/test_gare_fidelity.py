@@ -22,10 +22,8 @@ from esj_review.core.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
 GARE = "gare-racial-equity"
-REVIEWS_2_0_0 = [
-    ROOT / "examples" / "gare" / "youth-summer-jobs.yaml",
-    ROOT / "tests" / "data" / "gare-youth-jobs.yaml",
-]
+REVIEWS_2_0_0 = [ROOT / "tests" / "data" / "gare-youth-jobs.yaml"]
+EXAMPLE_3_0_0 = ROOT / "examples" / "gare" / "youth-summer-jobs.yaml"  # the worked example
 # The content hash of rubric 2.0.0 as it shipped: the archive holds it unchanged.
 HASH_2_0_0 = "111c1581357660bcdea7045088faa1cf154dadee4dc1881ff908b7eb8acee8de"
 
@@ -292,3 +290,21 @@ def test_conditions_follow_their_premise(current: Rubric) -> None:
     other = asked(current, "impact_areas_other")
     assert visible(other, {"impact_areas": ["jobs", "other"]})
     assert not visible(other, {"impact_areas": ["jobs"]})
+
+
+def test_the_example_moved_to_3_0_0_scores_as_before_and_is_the_worked_example() -> None:
+    """The bundled example answers the new questions (none scored): the same number, and
+    `rubric doc` works it through (a worked example must be written for the current rubric)."""
+    from typer.testing import CliRunner
+
+    from esj_review.cli import app
+
+    review = load_review(EXAMPLE_3_0_0)
+    rubric = load_rubric(GARE)
+    assert review.rubric.version == rubric.version == "3.0.0"
+    card = score(rubric, review)
+    assert (card.score, card.band and card.band.id, card.gaps) == (69.4, "likely", [])
+    for new in ("government_outcomes", "places", "engagement_findings", "continuing_partnership"):
+        assert review.answers[new], new
+    result = CliRunner().invoke(app, ["rubric", "doc", GARE])
+    assert "Worked example: *Paid summer jobs" in result.stdout
