@@ -89,7 +89,8 @@ STEP_QUESTIONS: dict[str, list[str]] = {
         "engagement_findings",
         "engagement_expansion",
     ],
-    # Step 4: benefit and burden, unintended consequences, enhancements, complementary strategies.
+    # Step 4: benefit and burden, unintended consequences, enhancements, complementary
+    # strategies, alignment with step 1's outcomes.
     "analysis": [
         "equity_effect",
         "benefits",
@@ -98,12 +99,19 @@ STEP_QUESTIONS: dict[str, list[str]] = {
         "unintended_consequences",
         "enhancements",
         "complementary_strategies",
+        "aligned_outcomes",
     ],
     # Step 5: the plan, its funding and its resourcing (staff, enforcement, data collection,
-    # public reporting), and what is still needed.
-    "implementation": ["plan", "funded", "resourced_for", "resources_needed"],
-    # Step 6: measuring and reporting, communication, continuing partnership.
-    "accountability": ["metrics", "reporting", "communication", "continuing_partnership"],
+    # public reporting), what is still needed, and whether it is realistic.
+    "implementation": ["plan", "funded", "resourced_for", "resources_needed", "plan_realistic"],
+    # Step 6: measuring and reporting, communication, continuing partnership, outcomes reached.
+    "accountability": [
+        "metrics",
+        "reporting",
+        "communication",
+        "continuing_partnership",
+        "outcomes_check",
+    ],
 }
 
 

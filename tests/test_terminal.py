@@ -84,7 +84,7 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     answer(child, "Who was engaged", LONG + ESC_ENTER)
     answer(child, "What did engagement tell you", ESC_ENTER)  # optional: skipped
     answer(child, "opportunities to expand engagement?", ESC_ENTER)  # optional: skipped
-    answer(child, "3 required questions and 3 optional", ENTER)  # step 4: answer all
+    answer(child, "3 required questions and 4 optional", ENTER)  # step 4: answer all
     answer(child, "racial disparities?", DOWN + ENTER)  # reduces them
     answer(child, "By how much?", DOWN * 2 + ENTER)  # noticeably
     answer(child, "Who benefits", LONG + ESC_ENTER)
@@ -92,15 +92,19 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
     answer(child, "unintended consequences?", ESC_ENTER)  # optional: skipped
     answer(child, "increase its benefits", ESC_ENTER)  # optional: skipped
     answer(child, "complementary strategies", ESC_ENTER)  # optional: skipped
+    answer(child, "aligned with the community outcomes", ENTER)  # optional: skipped
+    answer(child, "2 required questions and 2 optional", ENTER)  # step 5: answer all
     answer(child, "Is implementation resourced?", DOWN + ENTER)
     answer(child, "implementation plan", LONG + ESC_ENTER)
     answer(child, "have the resources for?", ENTER)  # optional: nothing ticked
-    answer(child, "2 required questions and 3 optional", ENTER)  # step 6: answer all
+    answer(child, "Is the plan realistic", ENTER)  # optional: skipped
+    answer(child, "2 required questions and 4 optional", ENTER)  # step 6: answer all
     answer(child, "How will you measure impact", LONG + ESC_ENTER)
     answer(child, "How often will results be reported", DOWN + ENTER)
     answer(child, "When will the results be reviewed?", "2028-01-31" + ENTER)
     answer(child, "What messages and communication strategies", ESC_ENTER)  # optional: skipped
     answer(child, "keep partnering with communities", ESC_ENTER)  # optional: skipped
+    answer(child, "outcomes are being reached", ESC_ENTER)  # optional: skipped
     shown = finish(child, pdf=True)
     assert (tmp_path / "gare.pdf").read_bytes().startswith(b"%PDF-")
     assert "mitigated" not in shown.split("Finished?")[0]  # the hidden question was never asked
@@ -122,9 +126,12 @@ def test_a_full_interview_to_the_end(tmp_path: Path) -> None:
         "unintended_consequences",
         "enhancements",
         "complementary_strategies",
+        "aligned_outcomes",
         "resourced_for",
+        "plan_realistic",
         "communication",
         "continuing_partnership",
+        "outcomes_check",
     ]
 
 
