@@ -52,8 +52,21 @@ def make_review(transit_data: dict[str, Any]) -> Callable[..., Review]:
 
 
 class _TTY:
+    """Standard input as the interview sees it: a terminal (or, with `tty` False, not)."""
+
+    def __init__(self, tty: bool = True) -> None:
+        self.tty = tty
+
     def isatty(self) -> bool:
-        return True
+        return self.tty
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """The interview checks for a terminal: pretend there is one; `terminal(False)` says there
+    is none."""
+    monkeypatch.setattr("sys.stdin", _TTY())
+    return lambda tty: monkeypatch.setattr("sys.stdin", _TTY(tty))
 
 
 @pytest.fixture

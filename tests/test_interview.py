@@ -30,15 +30,7 @@ PROPOSAL = {
 }
 
 
-class _TTY:
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.fixture(autouse=True)
-def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The interview checks for a terminal; pretend there is one."""
-    monkeypatch.setattr("sys.stdin", _TTY())
+pytestmark = pytest.mark.usefixtures("terminal")  # the interview checks for one
 
 
 def transit_answers(transit_data: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,19 +60,7 @@ MINIMAL = {
 }
 
 
-class _TTY:
-    def isatty(self) -> bool:
-        return True
-
-
-class _NoTTY:
-    def isatty(self) -> bool:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", _TTY())
+pytestmark = pytest.mark.usefixtures("terminal")  # the interview checks for one
 
 
 def transit_copy(tmp_path: Path) -> Path:
@@ -357,10 +346,10 @@ def test_an_interrupted_optional_question_is_asked_after_resume(tmp_path: Path) 
 
 
 def test_answers_with_gaps_and_no_terminal_write_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, terminal: Callable[[bool], None]
 ) -> None:
     """Finding 10: the message lists the gaps; a re-run after filling them works."""
-    monkeypatch.setattr("sys.stdin", _NoTTY())
+    terminal(False)
     data = yaml.safe_load(TRANSIT.read_text())
     del data["answers"]["alternatives"], data["answers"]["review_date"]
     prefill = tmp_path / "prefill.yaml"
