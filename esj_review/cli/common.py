@@ -35,6 +35,7 @@ COMMAND_ORDER = (
     "edit",
     "validate",
     "score",
+    "diff",
     "report",
     "batch",
     "template",

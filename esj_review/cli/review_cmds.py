@@ -1,4 +1,4 @@
-"""Commands on review files: validate, score, template and demo."""
+"""Commands on review files: validate, score, diff, template and demo."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ from esj_review.core.text import plural
 
 class ScoreFormat(StrEnum):
     table = "table"
+    json = "json"
+
+
+class DiffFormat(StrEnum):
+    text = "text"
     json = "json"
 
 
@@ -105,6 +110,24 @@ def score_cmd(
         write_out(card.model_dump_json(indent=2) + "\n", output)
         return
     print_scorecard(card, rub, ledger=ledger, output=output)
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[
+        Path, typer.Argument(metavar="OLD", help="A review file (YAML or JSON) or a report PDF.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(metavar="NEW", help="A review file (YAML or JSON) or a report PDF.")
+    ],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DiffFormat.text
+    ),
+) -> None:
+    """Compare two reviews by meaning: answers, proposal, score, band, flags and ledger."""
+    from esj_review.cli.diff_cmd import run
+
+    run(old, new, as_json=format is DiffFormat.json)
 
 
 def print_scorecard(card: Any, rubric: Any, *, ledger: bool, output: Path | None) -> None:
