@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from esj_review._version import __version__
+from esj_review.batch.compare import compare, mark_of, marks
 from esj_review.batch.spill import View
 from esj_review.core.files import atomic_write
 from esj_review.core.rubric import Rubric
@@ -279,10 +280,13 @@ def write_summary(
     threshold: float | None,
     generated: dt.date,
     formats: tuple[str, ...],
+    earlier: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write summary.csv, summary.json, errors.csv and portfolio.html (and .pdf), each
-    streamed to its file."""
+    streamed to its file; with `earlier` (`compare.load_previous`), what changed since it."""
     data = portfolio(rubric, records, problems, threshold, generated)
+    if earlier is not None:
+        data["compared"] = compare(rubric, earlier, data["proposals"])
     previous = _file_hash(out / "summary.json")
     atomic_write(out / "summary.csv", _csv_lines(_summary_rows(data["proposals"])))
     digest = hashlib.sha256()  # of summary.json, taken as it is written
@@ -318,4 +322,12 @@ def stream_portfolio_html(
     """The portfolio report as HTML, a piece at a time."""
     from esj_review.report.documents import stream_page
 
-    return stream_page("portfolio.html.j2", medium, data=data, rubric=rubric, flag_notes=flag_notes)
+    shown = marks(data.get("compared"))
+    return stream_page(
+        "portfolio.html.j2",
+        medium,
+        data=data,
+        rubric=rubric,
+        flag_notes=flag_notes,
+        moved=lambda pid: mark_of(shown, pid),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -82,6 +82,15 @@ def batch(
     pdf_variant: Annotated[
         PdfVariant, typer.Option("--pdf-variant", help="archival, accessible or plain.")
     ] = PdfVariant.archival,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            metavar="PREVIOUS_OUT",
+            help="A previous batch's --out folder (or its summary.json): the portfolio says "
+            "what changed since it (new, removed, bands moved up or down).",
+        ),
+    ] = None,
 ) -> None:
     """Review many proposals: validate, score and report each; summary, portfolio and errors."""
     import os
@@ -98,6 +107,11 @@ def batch(
     if fail_under is not None and not 0 <= fail_under <= 100:  # also refuses nan
         raise UsageError(f"--fail-under {fail_under:g}: give a score from 0 to 100")
     rub = load_rubric(rubric)
+    previous = None
+    if compare is not None:  # read before anything in --out (maybe the same folder) is written
+        from esj_review.batch.compare import load_previous
+
+        previous = load_previous(compare, rub)
     debug = bool(ctx.parent is not None and ctx.parent.params.get("debug"))
     settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date(), debug)
     _make_out(out)
@@ -109,12 +123,18 @@ def batch(
     finally:
         progress.stop()
     try:
-        _finish(rub, result, settings, fail_under)
+        _finish(rub, result, settings, fail_under, previous)
     finally:
         result.close()
 
 
-def _finish(rub: Rubric, result: BatchResult, settings: Settings, fail_under: float | None) -> None:
+def _finish(
+    rub: Rubric,
+    result: BatchResult,
+    settings: Settings,
+    fail_under: float | None,
+    previous: dict[str, Any] | None = None,
+) -> None:
     """The summary, the closing lines and the exit code of a batch."""
     from esj_review.batch.portfolio import write_summary
 
@@ -128,7 +148,14 @@ def _finish(rub: Rubric, result: BatchResult, settings: Settings, fail_under: fl
         raise typer.Exit(int(ExitCode.INTERRUPTED))
     try:
         data = write_summary(
-            out, rub, result.records, result.problems, fail_under, settings.generated, formats
+            out,
+            rub,
+            result.records,
+            result.problems,
+            fail_under,
+            settings.generated,
+            formats,
+            previous,
         )
     except EsjError:
         raise
@@ -147,6 +174,8 @@ def _finish(rub: Rubric, result: BatchResult, settings: Settings, fail_under: fl
         f"errors in {out}/errors.csv",
         err=True,
     )
+    if "compared" in data:
+        _say_changes(data["compared"])
     if data["below_threshold"]:
         typer.echo(
             f"{len(data['below_threshold'])} below --fail-under {fail_under:g}: "
@@ -155,3 +184,16 @@ def _finish(rub: Rubric, result: BatchResult, settings: Settings, fail_under: fl
         )
     if errors or data["below_threshold"]:
         raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+def _say_changes(compared: dict[str, Any]) -> None:
+    """One line of what changed since the previous run (and one if its rubric version differs)."""
+    c = compared
+    typer.echo(
+        f"Since the run of {one_line(c['generated'], 40)}: {len(c['new'])} new, "
+        f"{len(c['removed'])} no longer present, {len(c['up'])} moved up a band, "
+        f"{len(c['down'])} moved down, {c['unchanged']} unchanged (see the portfolio)",
+        err=True,
+    )
+    if c["rubric_note"]:
+        typer.echo(one_line(c["rubric_note"], 200), err=True)
