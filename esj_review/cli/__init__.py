@@ -13,7 +13,7 @@ from esj_review.cli.common import app
 from esj_review.core.errors import ExitCode
 
 # isort: split
-from esj_review.cli import review_cmds
+from esj_review.cli import migrate_cmd, review_cmds
 
 # isort: split
 from esj_review.cli import interview_cmds
@@ -40,6 +40,7 @@ __all__ = [
     "batch_cmds",
     "interview_cmds",
     "main",
+    "migrate_cmd",
     "report_cmds",
     "review_cmds",
     "rubric_cmds",

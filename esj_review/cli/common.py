@@ -34,6 +34,7 @@ COMMAND_ORDER = (
     "resume",
     "edit",
     "validate",
+    "migrate",
     "score",
     "diff",
     "report",

@@ -66,6 +66,8 @@ def validate(
             continue
         for problem in warnings:
             typer.echo(problem.render(path))
+        if rubric is None:
+            _newer_hint(review, path)
         card = score(rub, review)
         if card.complete:
             typer.echo(f"{shown_path(path)}: ok", err=True)
@@ -80,6 +82,19 @@ def validate(
             )
     if failed:
         raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+def _newer_hint(review: Any, path: Path) -> None:
+    """One line on standard error when the review's rubric has a newer version."""
+    from esj_review.core.migrate import newer_version
+
+    newer = newer_version(review)
+    if newer is not None:
+        typer.echo(
+            f"rubric {review.rubric.id} {newer} is newer; "
+            f"esj-review migrate {shown_path(path)} moves this review to it",
+            err=True,
+        )
 
 
 @app.command("score")

@@ -58,6 +58,7 @@ def lint_rubric(rubric: Rubric) -> LintReport:
     _check_bands(rubric, add)
     _check_flags(rubric, add)
     _check_report_fields(rubric, add)
+    _check_migrations(rubric, add)
     check_method(rubric, add, _check_condition)
     report.component_max = component_maxima(rubric)
     for comp in rubric.scoring.components:
@@ -238,6 +239,40 @@ def _check_flags(rubric: Rubric, add: Any) -> None:
             _check_reachable(rubric, [flag.when], scope, path, add, what="can never be raised")
         if flag.cap is not None and flag.cap not in bands:
             add(Problem(f"{path}.cap", f"unknown band {flag.cap!r}"))
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _check_migrations(rubric: Rubric, add: Any) -> None:
+    """What a migration names in this version must exist here: renamed-to questions, mapped
+    questions and their new choices; a removed question must not (the old version's ids are
+    checked when a review is migrated, where that version is at hand)."""
+    top = {q.id: q for _, q in rubric.iter_questions()}
+    for where, count in Counter(m.from_version for m in rubric.migrations).items():
+        if count > 1:
+            add(Problem("migrations", f"more than one migration from {where}"))
+    for i, m in enumerate(rubric.migrations):
+        path = f"migrations.{i}"
+        if _version_key(m.from_version) >= _version_key(rubric.version):
+            add(Problem(f"{path}.from", f"{m.from_version} is not earlier than {rubric.version}"))
+        for old, new in m.rename.items():
+            if new not in top:
+                add(Problem(f"{path}.rename.{old}", f"{new!r} is not a question of this rubric"))
+        for qid, mapping in m.choices.items():
+            q = top.get(qid)
+            if q is None:
+                add(Problem(f"{path}.choices.{qid}", "not a question of this rubric"))
+                continue
+            every = frozenset(item.id for item in rubric.optional_items())
+            known = {c.id for c in rubric.choices_for(q, every)}
+            for old, new in mapping.items():
+                if new not in known:
+                    add(Problem(f"{path}.choices.{qid}.{old}", f"{new!r} is not a choice of {qid}"))
+        for qid in m.remove:
+            if qid in top and qid not in m.rename.values():
+                add(Problem(f"{path}.remove", f"{qid!r} is still a question of this rubric"))
 
 
 def _check_report_fields(rubric: Rubric, add: Any) -> None:

@@ -205,6 +205,17 @@ class ReportFields(_Frozen):
     example: str | None = None  # a bundled review (under examples/) for the worked example
 
 
+class Migration(_Frozen):
+    """How answers move to this rubric version from the one before it (`from`): questions
+    renamed (old id -> new id), choices mapped (new question id -> {old choice: new choice}),
+    questions removed (old ids; their answers are set aside, never lost)."""
+
+    from_version: str = Field(alias="from", pattern=r"^\d+\.\d+\.\d+$")
+    rename: dict[str, str] = {}
+    choices: dict[str, dict[str, str]] = {}
+    remove: list[str] = []
+
+
 class Rubric(_Frozen):
     """A whole rubric: identity, sources, taxonomies, sections and scoring."""
 
@@ -228,6 +239,7 @@ class Rubric(_Frozen):
     sections: list[Section] = Field(min_length=1)
     scoring: Scoring
     report: ReportFields = ReportFields()
+    migrations: list[Migration] = []  # how a review under an earlier version moves to this one
 
     _hash: str = PrivateAttr(default="")
     # Lookups the scoring and batch hot paths make thousands of times; the model is frozen.
