@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
@@ -53,8 +55,13 @@ def migrate(
     if os.path.lexists(target) and not force:
         raise UsageError(f"{target}: already exists; use --force to replace it")
     result = migrate_review(old, chain)
-    for line in describe(result, old.rubric.id):
-        typer.echo(line)
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    for line in describe(result, old.rubric.id):  # at words, within the terminal's width
+        typer.echo(
+            textwrap.fill(
+                line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+            )
+        )
     if target.suffix.lower() == ".json":  # the migrated review in the form its name says
         import datetime as dt
 
