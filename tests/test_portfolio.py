@@ -317,3 +317,23 @@ def test_the_warnings_are_a_page_of_the_pdf(tmp_path: Path, kc: Rubric) -> None:
     (ranked,) = [n for n, lines in enumerate(pages) if lines[1:2] == ["Every proposal, ranked"]]
     assert 0 < warnings < ranked
     assert "in/p3.yaml" in "\n".join(pages[warnings])
+
+
+def test_a_batch_of_reviews_under_two_versions_says_so_in_its_heading(tmp_path: Path) -> None:
+    """Each review is scored under the version it names: the portfolio does not claim one."""
+    old = tmp_path / "in" / "capital.yaml"
+    old.parent.mkdir()
+    old.write_text((EXAMPLES / "capital-facility-siting.yaml").read_text())  # 2.0.0
+    now = tmp_path / "in" / "transit.yaml"
+    now.write_text((EXAMPLES / "reduced-fare-transit.yaml").read_text())  # 3.0.0
+    summary = run_batch_cli(tmp_path / "out", tmp_path / "in")
+    assert summary["versions"] == ["king-county-esj 2.0.0", "king-county-esj 3.0.0"]
+    html = (tmp_path / "out" / "portfolio.html").read_text(encoding="utf-8")
+    assert "(each under the version it names: king-county-esj 2.0.0, king-county-esj 3.0.0)" in html
+    now.unlink()
+    summary = run_batch_cli(tmp_path / "again", tmp_path / "in")
+    assert summary["versions"] == ["king-county-esj 2.0.0"]
+    html = (tmp_path / "again" / "portfolio.html").read_text(encoding="utf-8")
+    assert (
+        "proposals reviewed with King County Equity and Social Justice impact review 2.0.0." in html
+    )

@@ -97,6 +97,7 @@ def portfolio(
     dollars_dept: dict[str, float] = defaultdict(float)
     flags: Counter[tuple[str, str]] = Counter()  # proposals per flag, not flag instances
     burdened: Counter[str] = Counter()
+    versions: set[str] = set()  # "king-county-esj 2.0.0": each review is scored under its own
     answers = hashlib.sha256()
     with_gaps = array("q")
     below_threshold = []
@@ -107,6 +108,7 @@ def portfolio(
             dollars_dept[r["department"] or "(no department)"] += r["amount"]
         flags.update({(f["severity"], _general(f["message"])) for f in r["flags"]})
         burdened.update(r["burdened"])
+        versions.add(str(r.get("rubric") or ""))
         if r["gaps"]:
             with_gaps.append(rows.source_index(position))
         if r["below_threshold"]:
@@ -129,6 +131,7 @@ def portfolio(
         "generated": generated.isoformat(),
         "tool_version": __version__,
         "rubric": {"id": rubric.id, "version": rubric.version, "hash": rubric.content_hash},
+        "versions": sorted(v for v in versions if v),
         "threshold": threshold,
         "proposals": rows,
         "bands": [
