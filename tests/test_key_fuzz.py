@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,7 @@ from typer.testing import CliRunner
 
 from esj_review.cli import app
 from esj_review.core.review import load_review
-from tests.test_terminal import spawn
+from tests.test_terminal import drawn, spawn
 
 KEYS = {
     "up": "\x1b[A",
@@ -145,7 +144,7 @@ def run_sequence(seed: int, workdir: Path) -> tuple[str, int | None, list[str]]:
     shown = []
     steps = rng.randint(0, len(script) - 1)
     for n, (prompt, keys) in enumerate(script[: steps + 1]):
-        child.expect(re.escape(prompt))
+        drawn(child, prompt)
         shown.append(str(child.before) + str(child.after))
         if n < steps:  # the last prompt waited for gets the random keys
             child.send(keys)
