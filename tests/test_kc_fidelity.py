@@ -301,7 +301,7 @@ def test_engagement_that_was_not_early_does_not_ask_for_earlier_priorities(kc: R
 
 # --- labels as the sources spell them --------------------------------------------------------
 
-# The labels /work/shared/domain/KING_COUNTY_ESJ.md marks [S], as the ESJ Strategic Plan
+# The labels the domain notes mark as found in a source, as the ESJ Strategic Plan
 # 2016-2022 prints them (goal and policy areas as the plan heads them).
 DETERMINANTS = [
     "Access to safe and efficient transportation",

@@ -119,16 +119,10 @@ def _answer_lists(diff: ReviewDiff) -> list[RenderableType]:
 
 
 def _listing(title: str) -> Table:
-    """A borderless two-column list whose second column wraps with a hanging indent."""
-    from rich.table import Table
+    """The report's two-column listing, with a short lead that never wraps."""
+    from esj_review.report.terminal import listing
 
-    grid = Table.grid(padding=(0, 1), pad_edge=True, expand=True)
-    grid.title = title
-    grid.title_justify = "left"
-    grid.title_style = "bold"
-    grid.add_column(no_wrap=True, min_width=4)
-    grid.add_column(ratio=1)
-    return grid
+    return listing(title, gap=1, narrow_lead=True)
 
 
 def _changes(title: str, changes: list[AnswerChange], kept_aside: bool = False) -> Table:

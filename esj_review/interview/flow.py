@@ -290,5 +290,5 @@ class Interview:
     def walk(self) -> None:
         """Go through every section not yet done, in order, asking what is missing."""
         for section in self.pending():
-            if section.id in {s.id for s in self.pending()}:
+            if self.section_states()[section.id] != "done":  # an earlier answer may finish it
                 self.ask_section(section, only_missing=True)

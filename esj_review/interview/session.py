@@ -62,11 +62,11 @@ def start_review(
 
 
 def gaps(interview: Interview) -> list[str]:
-    """The required questions still unanswered, as "Section: prompt"."""
+    """The required questions still unanswered (the scorecard's gaps), as "Section: prompt"."""
+    titles = {s.id: s.title for s in interview.rubric.sections}
     return [
-        f"{s.section.title}: {s.question.prompt} ({s.path})"
-        for s in interview.slots()
-        if s.question.required and not s.answered
+        f"{titles.get(g.section, g.section)}: {g.prompt} ({g.question})"
+        for g in interview.scorecard().gaps
     ]
 
 

@@ -101,6 +101,9 @@ class ReportContext:
     ledger: list[dict[str, Any]]
     component_max: dict[str, str] = field(default_factory=dict)
     statement: Statement = field(default_factory=Statement)  # page 1, cut to fit the page
+    # labels shown (chosen in an answer) whose wording was not checked against the primary
+    # document; listed once, in the method section, never in the body
+    unverified_labels: list[str] = field(default_factory=list)
 
     @property
     def plain_method(self) -> list[tuple[str, str]]:
@@ -140,23 +143,6 @@ class ReportContext:
     def unverified_phases(self) -> list[str]:
         """Phase names shown under section headings that were not checked at the source."""
         return [s.phase for s in self.rubric.sections if s.phase and not s.verified]
-
-    @property
-    def unverified_labels(self) -> list[str]:
-        """Labels this report shows (chosen in an answer) whose wording was not checked against
-        the primary document; listed once, in the method section, never in the body."""
-        chosen: set[tuple[str, str]] = set()
-        for slot in self.review.slots(self.rubric):
-            taxonomy = getattr(slot.question, "choices_from", None)
-            if taxonomy and slot.visible and slot.answered:
-                values = slot.value if isinstance(slot.value, list) else [slot.value]
-                chosen |= {(taxonomy, str(v)) for v in values}
-        return [
-            item.label
-            for name in TAXONOMIES
-            for item in self.rubric.taxonomy(name)
-            if not item.verified and (name, item.id) in chosen
-        ]
 
     @property
     def short_hash(self) -> str:
@@ -229,6 +215,22 @@ def _impact_reason(card: Scorecard) -> str:
     return text
 
 
+def unverified_labels(rubric: Rubric, slots: list[Slot]) -> list[str]:
+    """Labels of taxonomy items chosen in a shown answer that are marked `verified: false`."""
+    chosen: set[tuple[str, str]] = set()
+    for slot in slots:
+        taxonomy = getattr(slot.question, "choices_from", None)
+        if taxonomy and slot.visible and slot.answered:
+            values = slot.value if isinstance(slot.value, list) else [slot.value]
+            chosen |= {(taxonomy, str(v)) for v in values}
+    return [
+        item.label
+        for name in TAXONOMIES
+        for item in rubric.taxonomy(name)
+        if not item.verified and (name, item.id) in chosen
+    ]
+
+
 def build_context(
     rubric: Rubric, review: Review, card: Scorecard, generated: dt.date
 ) -> ReportContext:
@@ -280,6 +282,7 @@ def build_context(
         sections=_sections(rubric, review, slots),
         ledger=_ledger(rubric, review, card),
         statement=build_statement(rubric, review, card, shown, impacts, facts, reason),
+        unverified_labels=unverified_labels(rubric, slots),
     )
 
 

@@ -67,7 +67,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         table.add_row(comp.label, f"{comp.weight:g}", *row)
     parts: list[RenderableType] = [head, table] if card.components else [head]
     if card.flags:
-        flags = _listing("Flags")
+        flags = listing("Flags")
         for flag in card.flags:
             message = Text(neutral(flag.message))
             if flag.cap:
@@ -77,7 +77,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
             )
         parts.append(flags)
     if card.gaps:
-        gaps = _listing("Gaps (required, not answered)")
+        gaps = listing("Gaps (required, not answered)")
         for gap in card.gaps:
             gaps.add_row(
                 Text(neutral(gap.question), style="yellow", overflow="fold"),
@@ -85,7 +85,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
             )
         parts.append(gaps)
     if card.hidden_answers:
-        hidden = _listing("Answers kept but not scored (hidden by a condition)")
+        hidden = listing("Answers kept but not scored (hidden by a condition)")
         for path in card.hidden_answers:
             hidden.add_row(Text(neutral(path)), Text(""))
         parts.append(hidden)
@@ -98,13 +98,18 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
     return Group(*parts)
 
 
-def _listing(title: str) -> Table:
-    """A borderless two-column list whose second column wraps with a hanging indent."""
-    grid = Table.grid(padding=(0, 2), pad_edge=True)
+def listing(title: str, *, gap: int = 2, narrow_lead: bool = False) -> Table:
+    """A borderless two-column list whose second column wraps with a hanging indent: a lead
+    of up to 36 columns (wrapping), or, `narrow_lead`, a short one that never wraps (a bullet,
+    "was"/"now") beside a second column that takes the rest of the line."""
+    grid = Table.grid(padding=(0, gap), pad_edge=True, expand=narrow_lead)
     grid.title = title
     grid.title_justify = "left"
     grid.title_style = "bold"
-    grid.add_column(no_wrap=False, max_width=36)
+    if narrow_lead:
+        grid.add_column(no_wrap=True, min_width=4)
+    else:
+        grid.add_column(no_wrap=False, max_width=36)
     grid.add_column(ratio=1)
     return grid
 
