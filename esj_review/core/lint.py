@@ -15,7 +15,7 @@ from esj_review.core.lint_method import check_method
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.qtypes.select import ChoiceQuestion
-from esj_review.core.rubric import TAXONOMIES, Question, Rubric
+from esj_review.core.rubric import TAXONOMIES, Question, Rubric, version_key
 
 _MAX_COMBINATIONS = 20_000
 
@@ -241,10 +241,6 @@ def _check_flags(rubric: Rubric, add: Any) -> None:
             add(Problem(f"{path}.cap", f"unknown band {flag.cap!r}"))
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def _check_migrations(rubric: Rubric, add: Any) -> None:
     """What a migration names in this version must exist here: renamed-to questions, mapped
     questions and their new choices; a removed question must not (the old version's ids are
@@ -255,7 +251,7 @@ def _check_migrations(rubric: Rubric, add: Any) -> None:
             add(Problem("migrations", f"more than one migration from {where}"))
     for i, m in enumerate(rubric.migrations):
         path = f"migrations.{i}"
-        if _version_key(m.from_version) >= _version_key(rubric.version):
+        if version_key(m.from_version) >= version_key(rubric.version):
             add(Problem(f"{path}.from", f"{m.from_version} is not earlier than {rubric.version}"))
         for old, new in m.rename.items():
             if new not in top:

@@ -14,14 +14,9 @@ from esj_review.core.checks import check_review
 from esj_review.core.errors import EsjError, RubricNotFound, UsageError
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
-from esj_review.core.rubric import Migration, Rubric
+from esj_review.core.rubric import Migration, Rubric, version_key
 from esj_review.core.rubrics import earlier_versions, load_rubric, shipped_rubrics
 from esj_review.core.scoring import score
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """`2.10.0` after `2.9.0`: versions compared as numbers."""
-    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
 
 
 @dataclass

@@ -22,6 +22,11 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """`2.10.0` after `2.9.0`: versions compared as numbers."""
+    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+
 class Source(_Frozen):
     """A citation: where a piece of the rubric comes from."""
 
