@@ -13,7 +13,7 @@ from esj_review.cli.common import app
 from esj_review.core.errors import ExitCode
 
 # isort: split
-from esj_review.cli import migrate_cmd, review_cmds
+from esj_review.cli import due_cmd, migrate_cmd, review_cmds, sign_cmds
 
 # isort: split
 from esj_review.cli import interview_cmds
@@ -38,10 +38,12 @@ def main() -> None:
 __all__ = [
     "app",
     "batch_cmds",
+    "due_cmd",
     "interview_cmds",
     "main",
     "migrate_cmd",
     "report_cmds",
     "review_cmds",
     "rubric_cmds",
+    "sign_cmds",
 ]
