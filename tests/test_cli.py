@@ -95,7 +95,7 @@ def test_score_json_has_the_whole_scorecard() -> None:
     card = json.loads(out)
     for key in ("score", "band", "completeness", "gaps", "components", "flags", "ledger"):
         assert key in card
-    assert card["rubric"]["id"] == "king-county-esj" and card["rubric"]["version"] == "3.0.0"
+    assert card["rubric"]["id"] == "king-county-esj" and card["rubric"]["version"] == "3.1.0"
     assert len(card["rubric"]["hash"]) == 64
     assert card["band"]["id"] == "advances"
 
@@ -177,7 +177,7 @@ def test_rubric_list_validate_schema() -> None:
     code, out, _ = run("rubric", "list")
     assert code == 0 and "king-county-esj" in out and "gare-racial-equity" in out
     code, out, err = run("rubric", "validate", str(ROOT / "rubrics" / "king-county-esj.yaml"))
-    assert code == 0 and "ok (king-county-esj 3.0.0)" in err
+    assert code == 0 and "ok (king-county-esj 3.1.0)" in err
     assert re.search(r"Process and community engagement\s*│\s*40\s*│\s*12\b", out)
     archived = ROOT / "rubrics" / "archive" / "king-county-esj-1.0.0.yaml"
     code, out, _ = run("rubric", "validate", str(archived))

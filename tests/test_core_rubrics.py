@@ -183,7 +183,7 @@ def test_unknown_rubrics_and_versions(tmp_path: Path) -> None:
     kc = load_rubric("king-county-esj")
     assert info.value.message == (
         "rubric king-county-esj version 0.0.1 is not available; "
-        f"this tool has versions 1.0.0, 2.0.0, {kc.version}"
+        f"this tool has versions 1.0.0, 2.0.0, 3.0.0, {kc.version}"
     )
     with pytest.raises(RubricNotFound) as info:
         load_rubric("nope")

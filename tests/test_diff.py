@@ -166,7 +166,7 @@ def test_json_has_the_stable_structure(edited: Path) -> None:
     }
     assert data["old"] == {
         "source": str(TRANSIT),
-        "rubric": {"id": "king-county-esj", "version": "3.0.0"},
+        "rubric": {"id": "king-county-esj", "version": "3.1.0"},
         "proposal": {
             "id": "EX-TRANSIT-2027-01",
             "title": "Expand reduced-fare transit to households up to 200% of the federal "
@@ -207,9 +207,9 @@ def test_a_report_pdf_against_a_review(report_pdf: Path, edited: Path) -> None:
     assert code == 0 and "No difference in meaning" in out
 
 
-def test_a_2_0_0_review_against_the_3_0_0_example() -> None:
+def test_a_2_0_0_review_against_the_3_1_0_example() -> None:
     data = diff_json(TRANSIT_2, TRANSIT)
-    line = "Rubric versions differ: king-county-esj 2.0.0 -> 3.0.0; compared by question id."
+    line = "Rubric versions differ: king-county-esj 2.0.0 -> 3.1.0; compared by question id."
     assert data["rubrics_differ"] == line
     assert data["changed"] == [] and data["removed"] == []
     added = {c["path"] for c in data["added"]}
@@ -224,8 +224,12 @@ def test_a_2_0_0_review_against_the_3_0_0_example() -> None:
         "disability_access",
         "county_workforce_contracting",
         "gap_response",
+        # 3.1.0's commitments: the mitigation's owner and where it stands, the first report's
+        "determinant_impacts.county_practices.mitigation_owner",
+        "determinant_impacts.county_practices.mitigation_progress",
+        "metrics_report_status",
     }
-    assert all(c["note"] == "only in king-county-esj 3.0.0" for c in data["added"])
+    assert all(c["note"] == "only in king-county-esj 3.1.0" for c in data["added"])
     assert data["only_in_old_rubric"] == []
     assert "community_priorities" in data["only_in_new_rubric"]
     assert "determinant_impacts.*.enhancement" in data["only_in_new_rubric"]
@@ -233,7 +237,7 @@ def test_a_2_0_0_review_against_the_3_0_0_example() -> None:
     code, out, _ = run("diff", str(TRANSIT_2), str(TRANSIT))
     assert code == 0
     assert out.splitlines()[5] == line  # at the top, under the title and the two sources
-    assert "Answers added (10)" in out and "No difference in meaning" not in out
+    assert "Answers added (13)" in out and "No difference in meaning" not in out
 
 
 @pytest.mark.parametrize("which", ["old", "new"])

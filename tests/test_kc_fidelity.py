@@ -1,8 +1,9 @@
-"""King County rubric 3.0.0, faithful to its sources: the current version lints clean, reviews
-written for 2.0.0 (the bundled examples) score exactly as they did, upstream means systems and
-institutions as in the county's theory of change, the new EIR questions are optional and asked
-only when their premise holds, labels are spelled as the sources spell them, and nothing
-unverified is presented as the county's wording."""
+"""King County rubric 3.0.0 (and 3.1.0, which adds only commitments), faithful to its sources:
+the current version lints clean, reviews written for 2.0.0 (the bundled examples) score
+exactly as they did, upstream means systems and institutions as in the county's theory of
+change, the new EIR questions are optional and asked only when their premise holds, labels are
+spelled as the sources spell them, and nothing unverified is presented as the county's
+wording."""
 
 from __future__ import annotations
 
@@ -79,6 +80,8 @@ NEW_TOP = {
     "gap_response",
 }
 NEW_REPEATED = {"enhancement"}
+# The optional, unscored questions 3.1.0 adds for commitments (owners and where each stands).
+NEW_IN_3_1 = {"mitigation_owner", "mitigation_progress", "metrics_report_status", "review_status"}
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +92,11 @@ def kc() -> Rubric:
 @pytest.fixture(scope="module")
 def kc2() -> Rubric:
     return load_rubric(f"{KC}@2.0.0")
+
+
+@pytest.fixture(scope="module")
+def kc3() -> Rubric:
+    return load_rubric(f"{KC}@3.0.0")
 
 
 def every_question(rubric: Rubric) -> dict[str, Question]:
@@ -108,9 +116,22 @@ def labels(items: list[TaxonomyItem]) -> dict[str, str]:
 # --- the version and its archive --------------------------------------------------------------
 
 
-def test_the_current_rubric_is_3_0_0_and_lints_clean(kc: Rubric) -> None:
-    assert kc.version == "3.0.0"
+def test_the_current_rubric_is_3_1_0_and_lints_clean(kc: Rubric) -> None:
+    assert kc.version == "3.1.0"
     assert lint_rubric(kc).problems == []
+
+
+def test_3_0_0_is_archived_and_3_1_0_adds_only_unscored_optional_questions(
+    kc: Rubric, kc3: Rubric
+) -> None:
+    assert earlier_versions(KC)["3.0.0"] == RUBRICS / "archive" / f"{KC}-3.0.0.yaml"
+    assert lint_rubric(kc3).errors == []
+    now, before = every_question(kc), every_question(kc3)
+    assert set(now) - set(before) == NEW_IN_3_1 and set(before) <= set(now)
+    for qid in NEW_IN_3_1:
+        assert not now[qid].required and now[qid].when is not None and now[qid].score is None
+    assert kc.scoring == kc3.scoring
+    assert [m.from_version for m in kc.migrations] == ["3.0.0"]
 
 
 def test_2_0_0_is_archived_unchanged(kc2: Rubric) -> None:
@@ -161,11 +182,11 @@ def test_every_example_is_recorded_above() -> None:
         assert path.name in BEFORE or path.name in INCOMPLETE, path.name
 
 
-def test_the_transit_example_scores_the_same_under_3_0_0(kc: Rubric) -> None:
-    """3.0.0 adds questions that are not scored: the same proposal, with them answered,
-    gets the same number, band, impact and flags."""
+def test_the_transit_example_scores_the_same_under_3_1_0(kc: Rubric) -> None:
+    """3.0.0 and 3.1.0 add questions that are not scored: the same proposal, with them
+    answered, gets the same number, band, impact and flags."""
     now, before = score_json(EXAMPLES / TRANSIT), score_json(written_for_2_0_0(TRANSIT))
-    assert now["rubric"] == {"id": KC, "version": "3.0.0", "hash": kc.content_hash}
+    assert now["rubric"] == {"id": KC, "version": "3.1.0", "hash": kc.content_hash}
     for key in ("score", "band", "confidence", "impact", "flags", "complete"):
         assert now[key] == before[key], key
     answered = load_review(EXAMPLES / TRANSIT).answers
@@ -207,8 +228,9 @@ def test_the_numbers_for_where_it_acts_are_2_0_0s_and_the_method_says_so(
 
 
 def test_the_new_questions_are_optional_conditional_and_say_where_they_come_from(
-    kc: Rubric, kc2: Rubric
+    kc3: Rubric, kc2: Rubric
 ) -> None:
+    kc = kc3  # the questions 3.0.0 added to 2.0.0 (3.1.0's are checked above)
     now, before = every_question(kc), every_question(kc2)
     assert set(now) - set(before) == NEW_TOP | NEW_REPEATED
     for qid in NEW_TOP | NEW_REPEATED:

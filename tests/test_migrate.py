@@ -48,14 +48,14 @@ def transit(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_2_0_0_transit_review_moves_whole_to_3_0_0_and_scores_the_same(
+def test_the_2_0_0_transit_review_moves_whole_to_3_1_0_and_scores_the_same(
     transit: Path,
 ) -> None:
     before = transit.read_bytes()
     old, old_rubric, _ = load_checked(transit)
     code, out, err = run("migrate", str(transit))
     assert code == 0, err
-    new_path = transit.with_name("r-3.0.0.yaml")
+    new_path = transit.with_name("r-3.1.0.yaml")
     assert f"wrote {new_path}" in err
     assert transit.read_bytes() == before
     lines = unwrapped(out)
@@ -63,14 +63,15 @@ def test_the_2_0_0_transit_review_moves_whole_to_3_0_0_and_scores_the_same(
         "king-county-esj 2.0.0 -> 3.0.0: no migration declared: answers move by question id "
         "unchanged"
     )
-    assert lines[1].startswith(f"moved ({len(old.answers)}): summary, desired_results,")
+    assert lines[1] == "king-county-esj 3.0.0 -> 3.1.0: as version 3.1.0 declares"
+    assert lines[2].startswith(f"moved ({len(old.answers)}): summary, desired_results,")
     assert "required answers now missing: none" in lines
     assert not any(line.startswith(("set aside", "renamed", "mapped")) for line in lines)
     new, new_rubric, warnings = load_checked(new_path)
     assert (new.rubric.id, new.rubric.version, new_rubric.version) == (
         "king-county-esj",
-        "3.0.0",
-        "3.0.0",
+        "3.1.0",
+        "3.1.0",
     )
     assert new.answers == old.answers and new.set_aside == {} and warnings == []
     assert new.proposal == old.proposal
@@ -84,7 +85,7 @@ def test_validate_hints_at_a_newer_version_and_still_passes(transit: Path) -> No
     code, _, err = run("validate", str(transit))
     assert code == 0
     hint = (
-        f"rubric king-county-esj 3.0.0 is newer; esj-review migrate {transit} moves this "
+        f"rubric king-county-esj 3.1.0 is newer; esj-review migrate {transit} moves this "
         "review to it"
     )
     assert err.splitlines() == [hint, f"{transit}: ok"]
@@ -93,13 +94,13 @@ def test_validate_hints_at_a_newer_version_and_still_passes(transit: Path) -> No
 
 
 def test_an_existing_output_is_left_alone_without_force(transit: Path) -> None:
-    out = transit.with_name("r-3.0.0.yaml")
+    out = transit.with_name("r-3.1.0.yaml")
     out.write_text("mine\n")
     code, _, err = run("migrate", str(transit))
     assert code == 2 and "already exists; use --force" in err
     assert out.read_text() == "mine\n"
     code, _, _ = run("migrate", str(transit), "--force")
-    assert code == 0 and load_review(out).rubric.version == "3.0.0"
+    assert code == 0 and load_review(out).rubric.version == "3.1.0"
 
 
 def test_the_old_file_is_replaced_only_when_named_and_forced(transit: Path) -> None:
@@ -107,18 +108,19 @@ def test_the_old_file_is_replaced_only_when_named_and_forced(transit: Path) -> N
     assert run("migrate", str(transit), "-o", str(transit))[0] == 2
     assert transit.read_bytes() == before
     assert run("migrate", str(transit), "-o", str(transit), "--force")[0] == 0
-    assert load_review(transit).rubric.version == "3.0.0"
+    assert load_review(transit).rubric.version == "3.1.0"
 
 
 def test_an_unknown_version_exits_1_naming_the_versions(transit: Path) -> None:
     code, _, err = run("migrate", str(transit), "--to", "9.9.9")
     assert code == 1
-    assert "version 9.9.9 is not available; this tool has versions 1.0.0, 2.0.0, 3.0.0" in err
+    versions = "1.0.0, 2.0.0, 3.0.0, 3.1.0"
+    assert f"version 9.9.9 is not available; this tool has versions {versions}" in err
     assert not transit.with_name("r-9.9.9.yaml").exists()
     assert run("migrate", str(transit), "--to", "1.0.0")[0] == 2
 
 
-def test_a_1_0_0_review_chains_to_3_0_0_and_names_the_new_gaps(tmp_path: Path) -> None:
+def test_a_1_0_0_review_chains_to_3_1_0_and_names_the_new_gaps(tmp_path: Path) -> None:
     data = yaml.safe_load(TRANSIT_2.read_text())
     data["rubric"]["version"] = "1.0.0"
     for qid in ("data_kinds", "metrics_owner", "metrics_first_report"):
@@ -130,16 +132,17 @@ def test_a_1_0_0_review_chains_to_3_0_0_and_names_the_new_gaps(tmp_path: Path) -
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     code, out, err = run("migrate", str(path), "-o", str(tmp_path / "out.yaml"))
     assert code == 0, err
-    assert unwrapped(out)[:2] == [
+    assert unwrapped(out)[:3] == [
         "king-county-esj 1.0.0 -> 2.0.0: no migration declared: answers move by question id "
         "unchanged",
         "king-county-esj 2.0.0 -> 3.0.0: no migration declared: answers move by question id "
         "unchanged",
+        "king-county-esj 3.0.0 -> 3.1.0: as version 3.1.0 declares",
     ]
     missing = next(x for x in unwrapped(out) if x.startswith("required answers now missing: "))
     assert "metrics_owner" in missing
     migrated = load_review(tmp_path / "out.yaml")
-    assert migrated.rubric.version == "3.0.0"
+    assert migrated.rubric.version == "3.1.0"
     assert migrated.answers == load_review(path).answers
     assert run("validate", str(tmp_path / "out.yaml"))[0] == 0
 

@@ -33,6 +33,7 @@ def test_the_archive_holds_each_earlier_version_by_its_number() -> None:
     assert earlier_versions(KC) == {
         "1.0.0": RUBRICS / "archive" / f"{KC}-1.0.0.yaml",
         "2.0.0": RUBRICS / "archive" / f"{KC}-2.0.0.yaml",
+        "3.0.0": RUBRICS / "archive" / f"{KC}-3.0.0.yaml",
     }
     assert earlier_versions("gare-racial-equity") == {
         "1.0.0": RUBRICS / "archive" / "gare-racial-equity-1.0.0.yaml",
@@ -61,7 +62,7 @@ def test_a_version_this_tool_does_not_have_names_the_ones_it_has() -> None:
         load_rubric(f"{KC}@9.9.9")
     assert info.value.message == (
         f"rubric {KC} version 9.9.9 is not available; "
-        f"this tool has versions 1.0.0, 2.0.0, {current_version()}"
+        f"this tool has versions 1.0.0, 2.0.0, 3.0.0, {current_version()}"
     )
 
 
@@ -126,7 +127,7 @@ def test_a_review_naming_a_version_not_shipped_points_at_the_version() -> None:
     assert input_error(review_data(version="0.9.0")) == (
         "rubric.version",
         f"p.yaml: rubric.version: rubric {KC} version 0.9.0 is not available; "
-        f"this tool has versions 1.0.0, 2.0.0, {current_version()}",
+        f"this tool has versions 1.0.0, 2.0.0, 3.0.0, {current_version()}",
     )
 
 

@@ -121,17 +121,21 @@ def test_review_for_another_rubric(tmp_path: Path) -> None:
     assert fails_with(TRANSIT, "gare-racial-equity") == (
         f"{TRANSIT}: rubric.id: written for rubric 'king-county-esj', not 'gare-racial-equity'"
     )
-    path = variant(tmp_path, "id: king-county-esj", "id: gare-racial-equity")
+    path = variant(
+        tmp_path,
+        "id: king-county-esj\n  version: 3.1.0",
+        "id: gare-racial-equity\n  version: 3.0.0",
+    )
     message = fails_with(path)
     assert "answers are not questions of rubric gare-racial-equity" in message
     assert "\n" not in message
 
 
 def test_review_for_an_unknown_rubric_or_version(tmp_path: Path) -> None:
-    path = variant(tmp_path, "version: 3.0.0", "version: 9.0.0")
+    path = variant(tmp_path, "version: 3.1.0", "version: 9.0.0")
     assert fails_with(path) == (
         f"{path}: rubric.version: rubric king-county-esj version 9.0.0 is not available; "
-        "this tool has versions 1.0.0, 2.0.0, 3.0.0"
+        "this tool has versions 1.0.0, 2.0.0, 3.0.0, 3.1.0"
     )
     path = variant(tmp_path, "id: king-county-esj", "id: no-such-rubric")
     assert fails_with(path).startswith(f"{path}: rubric.id: no rubric named 'no-such-rubric'")

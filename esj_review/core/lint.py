@@ -10,6 +10,7 @@ from typing import Any
 
 from esj_review.core.answers import PROPOSAL_FIELDS
 from esj_review.core.conditions import MISSING, Condition, atoms, evaluate
+from esj_review.core.due import check_commitments
 from esj_review.core.errors import Problem
 from esj_review.core.lint_method import check_method
 from esj_review.core.qtypes import kind_of
@@ -60,6 +61,7 @@ def lint_rubric(rubric: Rubric) -> LintReport:
     _check_report_fields(rubric, add)
     _check_migrations(rubric, add)
     check_method(rubric, add, _check_condition)
+    check_commitments(rubric, add, _check_condition)
     report.component_max = component_maxima(rubric)
     for comp in rubric.scoring.components:
         if not report.component_max[comp.id].fixed and not report.component_max[comp.id].per_item:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from esj_review.core import qtypes
+from esj_review.core.commitments import CommitmentSpec
 from esj_review.core.conditions import Condition
 from esj_review.core.qtypes.base import Choice, IdField, QuestionBase
 from esj_review.core.qtypes.repeat import RepeatQuestion
@@ -245,6 +246,7 @@ class Rubric(_Frozen):
     scoring: Scoring
     report: ReportFields = ReportFields()
     migrations: list[Migration] = []  # how a review under an earlier version moves to this one
+    commitments: list[CommitmentSpec] = []  # which answers make commitments (owner, due date)
 
     _hash: str = PrivateAttr(default="")
     # Lookups the scoring and batch hot paths make thousands of times; the model is frozen.
@@ -345,6 +347,7 @@ __all__ = [
     "Adjustment",
     "Band",
     "Choice",
+    "CommitmentSpec",
     "Component",
     "ConfidenceLevel",
     "Effect",
