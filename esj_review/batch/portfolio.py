@@ -212,7 +212,7 @@ def _general(message: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
     """CSV text a line at a time; every cell neutralised (`core.text.csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -291,12 +291,12 @@ def write_summary(
     if earlier is not None:
         data["compared"] = compare(rubric, earlier, data["proposals"])
     previous = _file_hash(out / "summary.json")
-    atomic_write(out / "summary.csv", _csv_lines(_summary_rows(data["proposals"])))
+    atomic_write(out / "summary.csv", csv_lines(_summary_rows(data["proposals"])))
     digest = hashlib.sha256()  # of summary.json, taken as it is written
     atomic_write(out / "summary.json", _hashed(_json_chunks(data), digest))
     unchanged = previous == digest.hexdigest()
     errors = itertools.chain([ERROR_COLUMNS], ([p[c] for c in ERROR_COLUMNS] for p in problems))
-    atomic_write(out / "errors.csv", _csv_lines(errors))
+    atomic_write(out / "errors.csv", csv_lines(errors))
     atomic_write(out / "portfolio.html", stream_portfolio_html(data, rubric))
     if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf

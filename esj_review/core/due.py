@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from esj_review.core.answers import answer_parts, shown_answers
@@ -122,14 +122,9 @@ def _question(rubric: Rubric, ref: str) -> Question | None:
 # --- what is open and when it comes due -----------------------------------------------------
 
 
-def open_only(items: Iterable[Commitment]) -> list[Commitment]:
-    """The commitments neither done nor dropped."""
-    return [c for c in items if c.status not in CLOSED]
-
-
-def due_before(items: Iterable[Commitment], before: dt.date) -> list[Commitment]:
-    """The dated commitments due strictly before `before` (undated ones are left out)."""
-    return [c for c in items if c.due is not None and c.due < before]
+def due_before(c: Commitment, before: dt.date) -> bool:
+    """Dated, and due strictly before `before` (an undated commitment never is)."""
+    return c.due is not None and c.due < before
 
 
 def owner_key(text: str) -> str:
@@ -137,10 +132,9 @@ def owner_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def owned_by(items: Iterable[Commitment], owner: str) -> list[Commitment]:
-    """The commitments whose owner contains `owner` (any case, whitespace collapsed)."""
-    needle = owner_key(owner)
-    return [c for c in items if needle in owner_key(c.owner)]
+def owned_by(c: Commitment, owner: str) -> bool:
+    """Its owner contains `owner` (any case, whitespace collapsed)."""
+    return owner_key(owner) in owner_key(c.owner)
 
 
 def due_order(c: Commitment) -> tuple[bool, dt.date]:
