@@ -60,6 +60,39 @@ class Reviewer(_Model):
     contact: str | None = Field(default=None, max_length=200)
 
 
+SIGNOFF_MAX_ROLES = 8
+"""Sign-off boxes that fit on the report's sign-off page (two columns of four)."""
+SIGNOFF_UNNAMED_BOXES = 4
+"""Sign-off boxes on the page of a review that names no roles."""
+
+
+class SignOff(_Model):
+    """Who must sign the report off (`esj-review sign --role`), in the order of the boxes."""
+
+    roles: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default=[], max_length=SIGNOFF_MAX_ROLES
+    )
+
+    @field_validator("roles")
+    @classmethod
+    def _distinct(cls, roles: list[str]) -> list[str]:
+        """Each role once, on one line, told apart without regard to case or spacing."""
+        seen: set[str] = set()
+        for role in roles:
+            if any(ch in role for ch in "\n\r\t") or not role.strip():
+                raise ValueError(f"a role is a short name on one line (got {role[:60]!r})")
+            key = role_key(role)
+            if key in seen:
+                raise ValueError(f"the role {role!r} is named twice")
+            seen.add(key)
+        return [" ".join(role.split()) for role in roles]
+
+
+def role_key(role: str) -> str:
+    """A role as roles are compared: case and runs of spaces do not matter."""
+    return " ".join(role.split()).casefold()
+
+
 class Meta(_Model):
     """Bookkeeping: never scored."""
 
@@ -86,9 +119,16 @@ class Review(_Model):
     format: Literal["esj-review/1"] = REVIEW_FORMAT
     rubric: RubricRef
     proposal: Proposal
+    signoff: SignOff | None = None  # the roles that must sign the report; never scored
     answers: dict[str, Any] = {}
     set_aside: dict[str, Any] = {}  # answers hidden by a condition, kept rather than lost
     meta: Meta = Meta()
+
+    @property
+    def signoff_boxes(self) -> list[str | None]:
+        """The report's sign-off boxes, in order: each named role, or unnamed boxes."""
+        roles = self.signoff.roles if self.signoff else []
+        return list(roles) if roles else [None] * SIGNOFF_UNNAMED_BOXES
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -232,6 +272,8 @@ def dump_review(review: Review) -> str:
     data = review.model_dump(mode="json", exclude_none=False)
     if not data["set_aside"]:
         del data["set_aside"]
+    if not data["signoff"] or not data["signoff"]["roles"]:
+        del data["signoff"]
     data["meta"] = {k: v for k, v in data["meta"].items() if v not in (None, {}, [])}
     if "reviewer" in data["meta"]:
         data["meta"]["reviewer"] = {
