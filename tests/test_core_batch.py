@@ -247,6 +247,29 @@ def test_a_batch_reports_every_input_it_cannot_use(tmp_path: Path) -> None:
         "flags": [],
         "burdened": ["Equity in County practices"],
         "outputs": [],
-        "rubric": "king-county-esj 3.0.0",
+        "rubric": "king-county-esj 3.1.0",
+        "commitments": [  # the open ones, for the portfolio
+            {
+                "kind": "Mitigation (Equity in County practices)",
+                "what": record["commitments"][0]["what"],
+                "owner": "Enrollment Services Supervisor, Transit Department",
+                "due": "2027-03-01",
+                "status": "Under way",
+            },
+            {
+                "kind": "First results reported",
+                "what": record["commitments"][1]["what"],
+                "owner": "Transit Department, Fare Programs manager",
+                "due": "2027-12-15",
+                "status": "Not started",
+            },
+            {
+                "kind": "Equity impacts reviewed again",
+                "what": "",
+                "owner": "Reduced Fare Program Manager, Transit Department",
+                "due": "2028-03-31",
+                "status": "Not started",
+            },
+        ],
     }
     assert not list(out.iterdir())  # scoring only: no files, no re-run state

@@ -325,11 +325,11 @@ def test_a_batch_of_reviews_under_two_versions_says_so_in_its_heading(tmp_path: 
     old.parent.mkdir()
     old.write_text((EXAMPLES / "capital-facility-siting.yaml").read_text())  # 2.0.0
     now = tmp_path / "in" / "transit.yaml"
-    now.write_text((EXAMPLES / "reduced-fare-transit.yaml").read_text())  # 3.0.0
+    now.write_text((EXAMPLES / "reduced-fare-transit.yaml").read_text())  # 3.1.0
     summary = run_batch_cli(tmp_path / "out", tmp_path / "in")
-    assert summary["versions"] == ["king-county-esj 2.0.0", "king-county-esj 3.0.0"]
+    assert summary["versions"] == ["king-county-esj 2.0.0", "king-county-esj 3.1.0"]
     html = (tmp_path / "out" / "portfolio.html").read_text(encoding="utf-8")
-    assert "(each under the version it names: king-county-esj 2.0.0, king-county-esj 3.0.0)" in html
+    assert "(each under the version it names: king-county-esj 2.0.0, king-county-esj 3.1.0)" in html
     now.unlink()
     summary = run_batch_cli(tmp_path / "again", tmp_path / "in")
     assert summary["versions"] == ["king-county-esj 2.0.0"]

@@ -18,6 +18,8 @@ from esj_review._version import __version__
 from esj_review.core.errors import EsjError
 from esj_review.core.files import atomic_write
 
+RECORD = 2
+"""The summary record's shape: a record saved before it held `commitments` is not reused."""
 STATE_DIR = ".esj-batch"
 """The cache's folder inside --out (never searched for inputs)."""
 
@@ -27,7 +29,7 @@ def cache_key(
 ) -> str:
     """Everything a proposal's outputs depend on: its input's content hash, the rubric's,
     the output formats, the PDF variant, the output name and the tool version."""
-    text = f"{digest}|{rubric_hash}|{__version__}|{formats}|{variant}|{name}"
+    text = f"{digest}|{rubric_hash}|{__version__}|{RECORD}|{formats}|{variant}|{name}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from esj_review._version import __version__
 from esj_review.batch.compare import compare, mark_of, marks
 from esj_review.batch.spill import View
+from esj_review.core.due import months_later
 from esj_review.core.files import atomic_write
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import misses_threshold, rank_key
@@ -46,6 +47,8 @@ SHORT_FLAG = 80
 """Characters of a flag's short text in the ranked table."""
 FLAG_ITEMS = 3
 """Items named after a per-item flag's short text in the ranked table."""
+QUARTER = 3
+"""Months ahead the portfolio lists open commitments for (with those already overdue)."""
 
 
 def ranked(rubric: Rubric, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -85,12 +88,17 @@ def portfolio(
     problems: Iterable[dict[str, str]],
     threshold: float | None,
     generated: dt.date,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Everything the portfolio shows, as plain data (also the body of summary.json).
+    `today` (default: `generated`) starts the quarter of commitments coming due.
 
     The records are read a few times in turn, never all at once: `proposals` and `with_gaps`
     are views that read each record when it is shown."""
     rows = _ranked_view(rubric, records, threshold)
+    start = today or generated
+    end = months_later(start, QUARTER)
+    coming: list[dict[str, Any]] = []
     bands = [(b.id, b.label) for b in rubric.scoring.bands] + [(None, "Incomplete")]
     by_band: Counter[Any] = Counter()
     dollars_band: dict[Any, float] = defaultdict(float)
@@ -109,6 +117,7 @@ def portfolio(
         flags.update({(f["severity"], _general(f["message"])) for f in r["flags"]})
         burdened.update(r["burdened"])
         versions.add(str(r.get("rubric") or ""))
+        coming += _coming(r, start, end)
         if r["gaps"]:
             with_gaps.append(rows.source_index(position))
         if r["below_threshold"]:
@@ -157,11 +166,27 @@ def portfolio(
             records, with_gaps, lambda i, r: {"id": r["id"], "title": r["title"], "gaps": r["gaps"]}
         ),
         "below_threshold": below_threshold,
+        "commitments": {
+            "from": start.isoformat(),
+            "through": end.isoformat(),
+            "due": sorted(coming, key=lambda c: (c["due"], c["id"], c["kind"])),
+        },
         "errors": len(errors),  # inputs that failed, not problems
         "problems": problem_count,
         "warnings": warnings,
         "warnings_shown": warnings_shown,  # the first WARNINGS_SHOWN, in errors.csv's order
     }
+
+
+def _coming(record: dict[str, Any], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """A proposal's open commitments due on or before `end`: those from `start` on, and
+    those already overdue (marked so)."""
+    found = []
+    for c in record.get("commitments", ()):  # a record cached before commitments has none
+        due = dt.date.fromisoformat(c["due"]) if c.get("due") else None
+        if due is not None and due <= end:
+            found.append(dict(c, id=record["id"], title=record["title"], overdue=due < start))
+    return found
 
 
 def _flag_entry(flag: dict[str, Any]) -> str:
@@ -284,10 +309,12 @@ def write_summary(
     generated: dt.date,
     formats: tuple[str, ...],
     earlier: dict[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Write summary.csv, summary.json, errors.csv and portfolio.html (and .pdf), each
-    streamed to its file; with `earlier` (`compare.load_previous`), what changed since it."""
-    data = portfolio(rubric, records, problems, threshold, generated)
+    streamed to its file; with `earlier` (`compare.load_previous`), what changed since it.
+    `today` (default: `generated`) starts the quarter of commitments coming due."""
+    data = portfolio(rubric, records, problems, threshold, generated, today)
     if earlier is not None:
         data["compared"] = compare(rubric, earlier, data["proposals"])
     previous = _file_hash(out / "summary.json")

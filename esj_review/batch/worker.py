@@ -178,6 +178,7 @@ def summary_record(
 ) -> dict[str, Any]:
     """The small record the summary and the portfolio are built from."""
     from esj_review.core.answers import impact_items
+    from esj_review.core.due import commitments
 
     amount_q = rubric.report.amount
     amount = review.answers.get(amount_q) if amount_q else None
@@ -203,4 +204,15 @@ def summary_record(
         "burdened": burdened,
         "outputs": outputs,
         "rubric": f"{card.rubric.id} {card.rubric.version}",
+        "commitments": [  # the open ones, for the portfolio's "due in the next quarter"
+            {
+                "kind": c.title(),
+                "what": c.what if c.what != c.kind else "",
+                "owner": c.owner,
+                "due": c.due.isoformat() if c.due else None,
+                "status": c.status_label,
+            }
+            for c in commitments(rubric, review, slots)
+            if c.is_open
+        ],
     }

@@ -167,6 +167,8 @@ def collect(inputs: list[Path]) -> tuple[list[Due], list[str]]:
     reported on stderr in one line as it is met)."""
     found: list[Due] = []
     failed: list[str] = []
+    undeclared: set[str] = set()  # rubric versions that declare no commitments
+    newer = False  # and one of them has a newer version
     for path, named in _candidates(inputs):
         try:
             loaded = _load(path, named)
@@ -185,6 +187,18 @@ def collect(inputs: list[Path]) -> tuple[list[Due], list[str]]:
             from esj_review.core.due import commitments
 
             found += [Due(c, review, str(path)) for c in commitments(rubric, review)]
+            if not rubric.commitments:
+                from esj_review.core.migrate import newer_version
+
+                undeclared.add(f"{rubric.id} {rubric.version}")
+                newer = newer or newer_version(review) is not None
+    if undeclared:
+        hint = "; esj-review migrate moves a review to a newer version" if newer else ""
+        typer.echo(
+            f"note: reviews under {', '.join(sorted(undeclared))} list no commitments (that "
+            f"rubric version declares none){hint}",
+            err=True,
+        )
     return found, failed
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from esj_review.core.answers import answer_parts, shown_answers
+from esj_review.core.answers import Slot, answer_parts, shown_answers
 from esj_review.core.commitments import CLOSED, STATUS_WORDS, STATUSES, Commitment, CommitmentSpec
 from esj_review.core.conditions import MISSING, evaluate, is_answered
 from esj_review.core.errors import Problem
@@ -20,10 +20,14 @@ from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 
 
-def commitments(rubric: Rubric, review: Review) -> list[Commitment]:
+def commitments(
+    rubric: Rubric, review: Review, slots: list[Slot] | None = None
+) -> list[Commitment]:
     """Every commitment the review makes, open or not, in the rubric's order (a per-item
-    declaration in the order of its items)."""
-    slots = review.slots(rubric)
+    declaration in the order of its items). `slots`: the review's walk, when already made."""
+    if not rubric.commitments:
+        return []
+    slots = review.slots(rubric) if slots is None else slots
     top = shown_answers(slots)
     found: list[Commitment] = []
     for spec in rubric.commitments:
