@@ -176,6 +176,7 @@ def sign_report(
         reason = one_line(str(exc), 160)
         raise InputFileError(source, f"its signatures cannot be read: {reason}") from None
     box = choose_box(review, taken, role, source)
+    role = review.signoff_boxes[box] or role  # a named role as the review spells it
     shown_name = one_line(name or credentials.common_name, 100)
     when = dt.datetime.now(dt.UTC).replace(microsecond=0)
     certify = not taken
