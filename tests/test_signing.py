@@ -341,3 +341,47 @@ def test_markdown_and_html_list_the_signoff_roles(kc: Rubric, transit_data: dict
     assert "## 6. Sign-off" in md and "| Equity office | (signed in the PDF) | |" in md
     html = render_report(kc, review, "html").decode()
     assert '<table class="signoff-table">' in html and 'class="signoff-box' not in html
+
+
+def test_no_passphrase_without_a_terminal_is_a_usage_error(pki: Pki, named_report: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["sign", str(named_report), "--role", "Analyst", *pki.max_args(), "-o", "never.pdf"],
+        env={"ESJ_REVIEW_PASSPHRASE": None},
+    )
+    assert result.exit_code == 2
+    assert "set ESJ_REVIEW_PASSPHRASE or run at a terminal" in result.stderr
+    assert not Path("never.pdf").exists()
+
+
+def test_a_token_needs_python_pkcs11(named_report: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("pkcs11") is not None:
+        pytest.skip("python-pkcs11 is installed here")
+    code, _, err = run("sign", str(named_report), "--role", "Analyst", "--pkcs11", "lib.so")
+    assert code == 2 and err.strip() == (
+        "error: --pkcs11: signing with a token needs python-pkcs11, which is not installed "
+        "(pip install python-pkcs11)"
+    )
+
+
+def test_the_pdfa_check_catches_a_font_that_is_not_embedded(pki: Pki, plain_report: Path) -> None:
+    """pyHanko's default stamp uses a standard font it does not embed: not PDF/A."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from esj_review.report.keys import load_pem
+    from esj_review.report.signing import _pdf17_signer
+
+    credentials = load_pem(pki.ana_key, pki.ana_cert, [], lambda: PASS.encode())
+    writer = IncrementalPdfFileWriter(io.BytesIO(plain_report.read_bytes()), strict=False)
+    out = io.BytesIO()
+    _pdf17_signer()(
+        signers.PdfSignatureMetadata(field_name="Sig"),
+        credentials.signer,
+        new_field_spec=fields.SigFieldSpec("Sig", box=(100, 100, 300, 200)),
+    ).sign_pdf(writer, output=out)
+    problems = pdfa_problems(out.getvalue())
+    assert problems and all("1.7" not in p for p in problems)
+    assert any("font" in p.lower() for p in problems), problems
