@@ -209,7 +209,7 @@ def _candidates(inputs: list[Path]) -> Iterator[tuple[Path, bool]]:
         if not path.is_dir():
             yield path, True
             continue
-        for folder, dirs, names in sorted(os.walk(path)):
+        for folder, dirs, names in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
             for name in sorted(names):
                 if name.lower().endswith((*REVIEW_SUFFIXES, ".pdf")) and not name.startswith("."):
