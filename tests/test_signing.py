@@ -354,12 +354,15 @@ def test_no_passphrase_without_a_terminal_is_a_usage_error(pki: Pki, named_repor
     assert not Path("never.pdf").exists()
 
 
-def test_a_token_needs_python_pkcs11(named_report: Path) -> None:
+def test_a_token_needs_python_pkcs11(named_report: Path, tmp_path: Path) -> None:
     import importlib.util
 
     if importlib.util.find_spec("pkcs11") is not None:
         pytest.skip("python-pkcs11 is installed here")
-    code, _, err = run("sign", str(named_report), "--role", "Analyst", "--pkcs11", "lib.so")
+    out = str(tmp_path / "x.pdf")
+    code, _, err = run(
+        "sign", str(named_report), "--role", "Analyst", "--pkcs11", "lib.so", "-o", out
+    )
     assert code == 2 and err.strip() == (
         "error: --pkcs11: signing with a token needs python-pkcs11, which is not installed "
         "(pip install python-pkcs11)"

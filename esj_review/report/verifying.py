@@ -170,6 +170,9 @@ def _check(
         check.problems.append(f"the signature cannot be checked: {one_line(str(exc), 160)}")
         return check
     check.signer = _common_name(status.signing_cert)
+    shown = sig.sig_object.get("/Name")  # `sign --name`: inside the signed bytes too
+    if shown is not None and one_line(str(shown), 100) != check.signer:
+        check.signer += f" (named on the signature as {one_line(str(shown), 100)})"
     when = status.signer_reported_dt
     if when is not None:
         check.time = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
