@@ -338,7 +338,7 @@ def test_markdown_and_html_list_the_signoff_roles(kc: Rubric, transit_data: dict
     data["signoff"] = {"roles": ROLES}
     review = parse_review(data, "t.yaml")
     md = render_report(kc, review, "md").decode()
-    assert "## 6. Sign-off" in md and "| Equity office | (signed in the PDF) | |" in md
+    assert "## 6. Sign-off" in md and "| Equity office | (not signed here) | |" in md
     html = render_report(kc, review, "html").decode()
     assert '<table class="signoff-table">' in html and 'class="signoff-box' not in html
 
