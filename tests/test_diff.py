@@ -228,6 +228,7 @@ def test_a_2_0_0_review_against_the_3_1_0_example() -> None:
         "determinant_impacts.county_practices.mitigation_owner",
         "determinant_impacts.county_practices.mitigation_progress",
         "metrics_report_status",
+        "review_status",
     }
     assert all(c["note"] == "only in king-county-esj 3.1.0" for c in data["added"])
     assert data["only_in_old_rubric"] == []
@@ -237,7 +238,7 @@ def test_a_2_0_0_review_against_the_3_1_0_example() -> None:
     code, out, _ = run("diff", str(TRANSIT_2), str(TRANSIT))
     assert code == 0
     assert out.splitlines()[5] == line  # at the top, under the title and the two sources
-    assert "Answers added (13)" in out and "No difference in meaning" not in out
+    assert "Answers added (14)" in out and "No difference in meaning" not in out
 
 
 @pytest.mark.parametrize("which", ["old", "new"])
