@@ -125,7 +125,7 @@ def test_a_format_added_to_the_registry_reaches_both_commands(tmp_path: Path) ->
 NS = "{http://www.w3.org/1999/xhtml}"
 DATE = dt.date(2026, 11, 29)
 REVIEWS = sorted(EXAMPLES.glob("*.yaml")) + sorted((EXAMPLES / "gare").glob("*.yaml"))
-SECTIONS = ["statement", "scorecard", "determinants", "answers", "method"]
+SECTIONS = ["statement", "scorecard", "determinants", "answers", "method", "signoff"]
 
 
 def context_of(path: Path, **answers: Any) -> ReportContext:

@@ -396,4 +396,4 @@ def test_the_archival_variant_is_tagged_the_same_way(kc: Rubric) -> None:
                 if tag != "/Artifact" and not in_artifact:
                     assert (page.objgen, mcid) in referenced
         kinds = [str(e.S) for e in _tree(pdf)]
-        assert kinds.count("/Part") <= 1 and kinds.count("/Sect") == 5
+        assert kinds.count("/Part") <= 1 and kinds.count("/Sect") == 6

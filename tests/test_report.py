@@ -111,7 +111,14 @@ def test_html_structure(kc: Rubric) -> None:
     root = tinyhtml5.parse(html_for(kc, load_review(TRANSIT)))
     assert root.get("lang") == "en"
     sections = [s.get("id") for s in root.iter(f"{NS}section")]
-    assert sections == ["statement", "scorecard", "determinants", "answers", "method"]
+    assert sections == [
+        "statement",
+        "scorecard",
+        "determinants",
+        "answers",
+        "method",
+        "signoff",
+    ]
     title = root.find(f".//{NS}title")
     assert title is not None and "EX-TRANSIT-2027-01" in (title.text or "")
     h1 = root.find(f".//{NS}h1")

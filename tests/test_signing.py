@@ -6,6 +6,7 @@ Every key and certificate is made at test time (tests/pki.py); nothing is fetche
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 import re
@@ -15,6 +16,7 @@ from typing import Any
 import pikepdf
 import pytest
 from pikepdf import pdfa
+from pikepdf.models.metadata import decode_pdf_date
 from typer.testing import CliRunner
 
 from esj_review.cli import app
@@ -388,3 +390,30 @@ def test_the_pdfa_check_catches_a_font_that_is_not_embedded(pki: Pki, plain_repo
     problems = pdfa_problems(out.getvalue())
     assert problems and all("1.7" not in p for p in problems)
     assert any("font" in p.lower() for p in problems), problems
+
+
+INFO_TO_XMP = {
+    "/Title": "dc:title",
+    "/Author": "dc:creator",
+    "/Subject": "dc:description",
+    "/Keywords": "pdf:Keywords",
+    "/Creator": "xmp:CreatorTool",
+    "/Producer": "pdf:Producer",
+}
+
+
+def test_signed_info_and_xmp_metadata_agree(signed_twice: tuple[Path, Path]) -> None:
+    """PDF/A wants the Info dictionary and the XMP to say the same (a validator such as
+    veraPDF checks it); pyHanko appends its name to one and not the other unless told."""
+    for path in signed_twice:
+        with pikepdf.open(path) as pdf:
+            info = {key: str(value) for key, value in pdf.docinfo.items()}
+            xmp = pdf.open_metadata()
+            for key, name in INFO_TO_XMP.items():
+                if key in info:
+                    shown = xmp.get(name)
+                    shown = shown[0] if isinstance(shown, list) else shown
+                    assert str(shown) == info[key], (path.name, key, shown)
+            assert "pyHanko" in info["/Producer"] and "WeasyPrint" in info["/Producer"]
+            modified = dt.datetime.fromisoformat(str(xmp.get("xmp:ModifyDate")))
+            assert decode_pdf_date(info["/ModDate"]) == modified

@@ -189,7 +189,7 @@ def sign_report(
         md_algorithm="sha256",
     )
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        writer = _consistent_writer(IncrementalPdfFileWriter)(io.BytesIO(data), strict=False)
         if certify:  # every box's field now, so later signatures only fill fields (DocMDP 2)
             for other in range(len(review.signoff_boxes)):
                 if other != box:
@@ -219,6 +219,33 @@ def sign_report(
         check_pdfa(signed, source)
     missing = signoff.missing_roles(review, [*taken.values(), role])
     return Signed(signed, role, shown_name, box, when, certify, missing)
+
+
+def _consistent_writer(base: Any) -> Any:
+    """pyHanko's incremental writer, except that the XMP `pdf:Producer` it writes says what the
+    Info dictionary's `/Producer` says. pyHanko appends its name to the Info entry ("WeasyPrint
+    70.0; pyHanko 0.38.0") but writes its name alone to the XMP, and PDF/A (ISO 19005-3, 6.6.2.3)
+    wants the two equal: a validator such as veraPDF would fail the signed file."""
+    from pyhanko.pdf_utils.metadata import model, xmp_xml
+
+    class Writer(base):  # type: ignore[misc]
+        def _update_meta(self) -> None:
+            super()._update_meta()
+            # `get` would return the indirect reference; indexing resolves it
+            stream = (
+                self.root.raw_get("/Metadata").get_object() if "/Metadata" in self.root else None
+            )
+            if self._info is None or not isinstance(stream, xmp_xml.MetadataStream):
+                return
+            producer = model.XmpValue(str(self._info.get_object().get("/Producer", "")))
+            for part in stream.xmp:
+                if any(name == model.PDF_PRODUCER for name, _ in part):
+                    part._fields[model.PDF_PRODUCER] = producer
+            stream._reserialise()
+            stream._encoded_data = None
+            self.update_container(stream)
+
+    return Writer
 
 
 def _field_spec(box: int, pages: int, height: float, empty: bool = False) -> Any:
