@@ -74,8 +74,10 @@ def readme_usage(heading: str) -> tuple[str, list[str], str]:
     words = heading.split()
     command = " ".join(words[:2] if words[0] == "rubric" else words[:1])
     rest = heading[len(command) :]
-    options = " ".join(re.findall(r"\[-[^\]]*\]", rest))
-    arguments = re.sub(r"\[-[^\]]*\]", " ", rest).split()
+    # [--optional ...], a (--choice A | --other B) group, a required `--option VALUE`
+    option = r"\[-[^\]]*\]|\(-[^)]*\)|--[a-z0-9-]+ [A-Z]+"
+    options = " ".join(re.findall(option, rest))
+    arguments = re.sub(option, " ", rest).split()
     return command, arguments, options
 
 
@@ -89,7 +91,7 @@ def test_readme_usage_lines_match_the_help(heading: str) -> None:
     shown = [w for w in usage[2 + len(command.split()) :] if w != "[OPTIONS]"]
     assert shown == arguments, heading
     flat = " ".join(out.split())
-    for option in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", options):
+    for option in re.findall(r"(?<![\w-])(--?[a-z][a-z0-9-]*)", options):
         assert re.search(rf"(?<![\w-]){option}\b", flat), f"{command}: {option} not in --help"
     for option, values in re.findall(r"(--[a-z-]+) ([a-z]+(?:\|[a-z]+)+)", options):
         assert f"{option} <{values}>" in flat, f"{command}: {option} {values}"
