@@ -211,6 +211,8 @@ def test_a_changed_byte_in_the_attached_review_fails(
     code, out, _ = run("verify", str(tampered))
     assert code == 1
     assert "FAILED" in out and out.count("the signed bytes changed") == 2
+    assert out.count("the attachment review.yaml no longer matches the checksum") == 2
+    assert "is not an esj-review report" not in out
 
 
 def test_an_appended_revision_replacing_the_review_is_named(
@@ -243,6 +245,74 @@ def test_an_untrusted_ca_is_reported(pki: Pki, signed_twice: tuple[Path, Path]) 
     code, out, _ = run("verify", str(signed_twice[1]), "--trust", str(pki.other_ca))
     assert code == 1
     assert out.count("does NOT chain to the trust roots given") == 2
+    assert "the report is as signed, but their certificates are not trusted" in out
+
+
+def test_a_certificate_not_for_signing_is_named(
+    pki: Pki, named_report: Path, tmp_path: Path
+) -> None:
+    """A certificate whose key usage allows no signing chains to the root, yet is refused:
+    verify says why instead of claiming it does not chain."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    issuer = pki.ana.issuer
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Key Exchange Only")]))
+        .issuer_name(issuer.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=True,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(issuer.key, hashes.SHA256())
+    )
+    key_file, cert_file = tmp_path / "kx-key.pem", tmp_path / "kx.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    signed = tmp_path / "kx-signed.pdf"
+    code, _, err = run(
+        "sign",
+        str(named_report),
+        "--role",
+        "Analyst",
+        "--key",
+        str(key_file),
+        "--cert",
+        str(cert_file),
+        "-o",
+        str(signed),
+    )
+    assert code == 0, err
+    code, out, err = run("verify", str(signed), "--trust", str(pki.ca))
+    assert code == 1
+    assert "certificate: is NOT one for signing documents" in out
+    assert "does NOT chain" not in out and "the report is as signed" in out
+    assert err == ""
 
 
 def test_a_wrong_passphrase_is_one_line(pki: Pki, named_report: Path, tmp_path: Path) -> None:

@@ -105,6 +105,8 @@ def _verify(path: Path, data: bytes, trust: list[Any] | None) -> Verdict:
         review_note = "; it carries no readable review, so it is not an esj-review report"
     if not embedded:
         return Verdict(str(path), False, f"no signatures: the report is unsigned{review_note}")
+    if review_note:  # signed, so it was a report: its review is what cannot be read now
+        review_note = "; its attached review cannot be read, so the roles to sign are not known"
     context = _context(trust)
     checks = [_check(n, sig, data, final, context, trust) for n, sig in enumerate(embedded, 1)]
     last_end = max(_end(sig) for sig in embedded)
@@ -116,8 +118,14 @@ def _verify(path: Path, data: bytes, trust: list[Any] | None) -> Verdict:
         )
     missing = signoff.missing_roles(review, [c.role or "" for c in checks]) if required else []
     bad = [c for c in checks if not c.ok]
-    if bad:
+    altered = [c for c in bad if not c.intact or c.changes]
+    if altered:
         summary = f"{len(bad)} of {len(checks)} signatures fail: the report is not as signed"
+    elif bad:
+        summary = (
+            f"{len(bad)} of {len(checks)} signatures fail: the report is as signed, but "
+            f"{'its certificate is' if len(bad) == 1 else 'their certificates are'} not trusted"
+        )
     else:
         summary = f"all {len(checks)} signatures intact; nothing changed after any of them"
     if missing and not bad:
@@ -178,13 +186,17 @@ def _check(
         check.time = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
     check.intact = bool(status.intact and status.valid)
     if not status.intact:
-        check.problems.append("the signed bytes changed: the digest does not match")
+        where = damaged(data)
+        check.problems.append(
+            "the signed bytes changed: the digest does not match"
+            + (f" ({'; '.join(where)})" if where else "")
+        )
     elif not status.valid:
         check.problems.append("the signature does not match the signed bytes and certificate")
     if trust is not None:
         check.trusted = bool(status.trusted)
         if not status.trusted:
-            check.problems.append("the certificate does not chain to the trust roots given")
+            check.problems.append(f"{CERTIFICATE}{_untrusted(status)}")
     level = status.modification_level
     if check.intact:
         check.changes = _compare(manifest(data[: _end(sig)]), final)
@@ -197,6 +209,36 @@ def _check(
     return check
 
 
+CERTIFICATE = "the certificate "
+"""How a trust problem begins: the text view shows it on the certificate's line."""
+
+
+def _untrusted(status: Any) -> str:
+    """Why a certificate is not trusted, in words (pyHanko's AdES indication)."""
+    indication = str(getattr(status.trust_problem_indic, "name", "") or "")
+    usage = getattr(status.signing_cert, "key_usage_value", None)
+    allowed = set(usage.native) if usage is not None else set()
+    if indication == "CHAIN_CONSTRAINTS_FAILURE" and not allowed & {
+        "digital_signature",
+        "non_repudiation",
+    }:
+        return (
+            "is NOT one for signing documents: its key usage allows neither digital "
+            "signature nor non-repudiation"
+        )
+    words = {
+        "NO_CERTIFICATE_CHAIN_FOUND": "does NOT chain to the trust roots given",
+        "CHAIN_CONSTRAINTS_FAILURE": "chains to the roots, but a constraint of the chain fails",
+        "OUT_OF_BOUNDS_NO_POE": "was expired or not yet valid when the signature was checked",
+        "OUT_OF_BOUNDS_NOT_REVOKED": "was expired or not yet valid when the signature was checked",
+        "REVOKED_NO_POE": "has been revoked",
+        "REVOKED_CA_NO_POE": "chains to a certificate authority that has been revoked",
+    }
+    return words.get(indication, "is not trusted by the roots given") + (
+        f" ({indication.lower().replace('_', ' ')})" if indication not in words else ""
+    )
+
+
 def _level_words(level: Any) -> str:
     return str(getattr(level, "name", level)).lower().replace("_", " ")
 
@@ -207,6 +249,40 @@ def _common_name(cert: Any) -> str:
     except Exception:
         name = None
     return one_line(str(name or cert.subject.human_friendly), 100)
+
+
+def damaged(data: bytes) -> list[str]:
+    """What in the file no longer reads as it was written, when bytes were changed in place
+    (no revision to compare with): an attachment that cannot be decompressed or no longer
+    matches the MD5 checksum written beside it, a page whose content cannot be decompressed."""
+    import pikepdf
+
+    found: list[str] = []
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for name, spec in pdf.attachments.items():
+                shown = f"the attachment {one_line(name, 80)}"
+                try:
+                    stream = spec.get_file()
+                    content = stream.read_bytes()
+                except Exception:
+                    found.append(f"{shown} can no longer be read")
+                    continue
+                params = stream.obj.get("/Params", pikepdf.Dictionary())
+                recorded = (
+                    params.get("/CheckSum") if isinstance(params, pikepdf.Dictionary) else None
+                )
+                if recorded is not None and bytes(recorded) != hashlib.md5(content).digest():
+                    found.append(f"{shown} no longer matches the checksum written with it")
+            for number, page in enumerate(pdf.pages, 1):
+                try:
+                    for stream in _contents(page.obj.get("/Contents")):
+                        stream.read_bytes()
+                except Exception:
+                    found.append(f"page {number}'s content can no longer be read")
+    except Exception:
+        return found
+    return found
 
 
 def manifest(data: bytes) -> dict[str, str]:
@@ -278,15 +354,12 @@ def render_text(verdict: Verdict) -> list[str]:
         if c.trusted is None:
             lines.append("   certificate: not checked against any trust root (use --trust CA.pem)")
         else:
+            why = next((p for p in c.problems if p.startswith(CERTIFICATE)), None)
+            shown = why[len(CERTIFICATE) :] if why else "does NOT chain to the trust roots given"
             lines.append(
-                "   certificate: "
-                + (
-                    "chains to the trust roots given"
-                    if c.trusted
-                    else "does NOT chain to the trust roots given"
-                )
+                "   certificate: " + ("chains to the trust roots given" if c.trusted else shown)
             )
-        lines.extend(f"   problem: {p}" for p in c.problems if "trust roots" not in p)
+        lines.extend(f"   problem: {p}" for p in c.problems if not p.startswith(CERTIFICATE))
         if c.changes:
             lines.extend(f"   CHANGED after it: {what}" for what in c.changes)
         elif c.intact:
