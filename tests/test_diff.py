@@ -277,3 +277,28 @@ def test_long_text_is_shortened_to_where_it_differs() -> None:
     assert "alpha" in old and "beta" in new
     assert old.startswith("… ") and old.endswith(" …") and len(old) < 80
     assert shorten_pair("short", "text") == ("short", "text")
+
+
+def test_two_different_rubrics_are_compared_by_label() -> None:
+    """Under another rubric the same question may have another id: its label (what a reader
+    sees) matches it, so a changed answer shows as changed, not removed and added."""
+    from esj_review.core.diff import compare, side
+    from esj_review.core.review import parse_review
+    from esj_review.core.rubrics import load_rubric, parse_rubric
+
+    kc = load_rubric("king-county-esj")
+    data = kc.model_dump(mode="json", exclude_none=True, by_alias=True)
+    data["id"] = "county-renamed"  # and the question `alternatives` is `options_weighed`
+    data = json.loads(json.dumps(data).replace('"alternatives"', '"options_weighed"'))
+    renamed = parse_rubric(data, "county-renamed.yaml")
+    review = yaml.safe_load(TRANSIT.read_text())
+    other = copy.deepcopy(review)
+    other["rubric"] = {"id": "county-renamed", "version": review["rubric"]["version"]}
+    other["answers"]["options_weighed"] = "Another answer."
+    del other["answers"]["alternatives"]
+    old = side("old.yaml", parse_review(review, "old.yaml"), kc)
+    new = side("new.yaml", parse_review(other, "new.yaml"), renamed)
+    result = compare(old, new)
+    assert result.rubrics.endswith("compared by question label.")
+    assert [(c.path, c.new) for c in result.changed] == [("options_weighed", "Another answer.")]
+    assert result.added == [] and result.removed == []

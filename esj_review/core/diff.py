@@ -5,49 +5,27 @@ the answers changed, added and removed (in rubric order), answers a condition no
 shows again, the proposal fields, and how the scorecard moved (score, band, confidence,
 flags, completeness, gaps and the ledger). Formatting, key order, comments, the order of a
 multiselect's choices and the metadata (timestamps, tool version) never count. Two reviews
-under different rubrics or versions are compared by question id.
+under two versions of a rubric are compared by question id; under two different rubrics, by
+the label a reader sees (`core.diff_answers`).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from esj_review.core.answers import Slot, answer_parts
-from esj_review.core.checks import hidden_reason
-from esj_review.core.conditions import MISSING
-from esj_review.core.qtypes import kind_of
-from esj_review.core.qtypes.repeat import RepeatQuestion
+from esj_review.core.diff_answers import (
+    AnswerChange,
+    Side,
+    compare_answers,
+    merged_order,
+    question_ids,
+    question_labels,
+)
 from esj_review.core.review import Review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import Flag, Gap, Scorecard
 from esj_review.core.scoring import score
-
-
-@dataclass(frozen=True)
-class Side:
-    """One of the two reviews: where it came from, the review, its rubric and its scorecard."""
-
-    source: str
-    review: Review
-    rubric: Rubric
-    card: Scorecard
-
-
-@dataclass(frozen=True)
-class AnswerChange:
-    """One answer that differs: its path, section, label, and the value before and after
-    (None when there is none), each also in words."""
-
-    path: str
-    section: str
-    label: str
-    old: Any
-    new: Any
-    old_words: str
-    new_words: str
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +54,7 @@ class ReviewDiff:
     old: Side
     new: Side
     rubrics: str = ""  # one line when the rubrics (or versions) differ
+    by_label: bool = False  # two different rubrics: answers matched by label, not by id
     only_old: list[str] = field(default_factory=list)  # questions only the old rubric asks
     only_new: list[str] = field(default_factory=list)
     changed: list[AnswerChange] = field(default_factory=list)
@@ -168,168 +147,19 @@ def compare(old: Side, new: Side) -> ReviewDiff:
             what = f"Rubric versions differ: {a.id} {a.version} -> {b.version}"
         else:
             what = f"Rubrics differ: {a.id} {a.version} -> {b.id} {b.version}"
-        diff.rubrics = f"{what}; compared by question id."
+        diff.by_label = a.id != b.id
+        diff.rubrics = f"{what}; compared by question {'label' if diff.by_label else 'id'}."
         ids_a, ids_b = question_ids(a), question_ids(b)
+        if diff.by_label:
+            ids_a, ids_b = question_labels(a), question_labels(b)
         diff.only_old = [q for q in ids_a if q not in ids_b]
         diff.only_new = [q for q in ids_b if q not in ids_a]
-    _answers(diff)
+    answers = compare_answers(old, new, diff.by_label, bool(diff.rubrics))
+    diff.changed, diff.added, diff.removed = answers.changed, answers.added, answers.removed
+    diff.hidden, diff.shown = answers.hidden, answers.shown
     diff.fields = _fields(old, new)
     _scorecards(diff)
     return diff
-
-
-def question_ids(rubric: Rubric) -> list[str]:
-    """Every question of a rubric by id; a repeat's own questions as `repeat.*.question`."""
-    ids = []
-    for _, q in rubric.iter_questions():
-        ids.append(q.id)
-        ids.extend(f"{q.id}.*.{child.id}" for child in q.children())
-    return ids
-
-
-# --- answers -------------------------------------------------------------------------------
-
-
-def _slots(s: Side) -> dict[str, Slot]:
-    return {
-        slot.path: slot
-        for slot in s.review.slots(s.rubric)
-        if not isinstance(slot.question, RepeatQuestion)
-    }
-
-
-def _merged_order(old: list[str], new: list[str]) -> list[str]:
-    """The new review's order, with paths only the old one has placed after their old
-    predecessor."""
-    order = list(new)
-    known = set(order)
-    for i, path in enumerate(old):
-        if path in known:
-            continue
-        before = next((p for p in reversed(old[:i]) if p in known), None)
-        order.insert(order.index(before) + 1 if before is not None else 0, path)
-        known.add(path)
-    return order
-
-
-def _state(slot: Slot | None) -> str:
-    if slot is None:
-        return "absent"
-    if not slot.visible:
-        return "hidden"
-    return "answered" if slot.answered else "blank"
-
-
-def _why_hidden(slot: Slot, slots: dict[str, Slot]) -> str:
-    """Why a question is hidden: a repeat item not chosen before its own condition."""
-    if slot.parent is not None and slot.item is not None:
-        prefix = f"{slot.parent.id}.{slot.item}."
-        if not any(s.visible for p, s in slots.items() if p.startswith(prefix)):
-            return f"{slot.item!r} is not chosen in {slot.parent.over!r}"
-    return hidden_reason(slot)
-
-
-def _answers(diff: ReviewDiff) -> None:
-    old, new = _slots(diff.old), _slots(diff.new)
-    for path in _merged_order(list(old), list(new)):
-        a, b = old.get(path), new.get(path)
-        sa, sb = _state(a), _state(b)
-        if sa == "answered" and sb == "answered":
-            assert a is not None and b is not None
-            if not same_answer(a, b):
-                diff.changed.append(_change(diff, path, a, b))
-        elif sa == "answered":
-            assert a is not None
-            if sb == "hidden" and b is not None:
-                diff.hidden.append(_change(diff, path, a, b, note=_why_hidden(b, new)))
-            else:
-                diff.removed.append(_change(diff, path, a, b, note=_only(diff, path, "old")))
-        elif sb == "answered":
-            assert b is not None
-            kept = _kept(diff.old.review, path, a)
-            if sa == "hidden" and kept is not MISSING and _equal(b, kept, b.value):
-                diff.shown.append(_change(diff, path, a, b, note="shown again"))
-            else:
-                diff.added.append(_change(diff, path, a, b, note=_only(diff, path, "new")))
-
-
-def _kept(review: Review, path: str, slot: Slot | None) -> Any:
-    """A hidden answer as the review keeps it: in its answers, or set aside."""
-    if slot is not None and slot.value is not MISSING:
-        return slot.value
-    node: Any = review.set_aside
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return MISSING
-        node = node[part]
-    return node
-
-
-def _only(diff: ReviewDiff, path: str, which: str) -> str:
-    """A note when the other review's rubric does not ask this question at all."""
-    if not diff.rubrics:
-        return ""
-    parts = path.split(".")
-    qid = f"{parts[0]}.*.{parts[2]}" if len(parts) == 3 else path
-    rubric = diff.old.rubric if which == "old" else diff.new.rubric
-    other = diff.new.rubric if which == "old" else diff.old.rubric
-    if qid in question_ids(other):
-        return ""
-    return f"only in {rubric.id} {rubric.version}"
-
-
-def same_answer(a: Slot, b: Slot) -> bool:
-    """Whether two answers mean the same: a multiselect's choices in any order."""
-    return _equal(b, a.value, b.value)
-
-
-def _equal(slot: Slot, x: Any, y: Any) -> bool:
-    if isinstance(x, bool) is not isinstance(y, bool):
-        return False
-    if kind_of(slot.question).multi_valued and isinstance(x, list) and isinstance(y, list):
-        return sorted(map(_canonical, x)) == sorted(map(_canonical, y))
-    return bool(x == y) if not isinstance(x, list | dict) else _canonical(x) == _canonical(y)
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def _change(
-    diff: ReviewDiff, path: str, a: Slot | None, b: Slot | None, note: str = ""
-) -> AnswerChange:
-    slot = b or a
-    assert slot is not None
-    rubric = diff.new.rubric if b is not None else diff.old.rubric
-    review = diff.new.review if b is not None else diff.old.review
-    old = MISSING if a is None else a.value
-    if a is not None and not a.visible:
-        old = _kept(diff.old.review, path, a)
-    new = MISSING if b is None else b.value
-    return AnswerChange(
-        path=path,
-        section=slot.section.title,
-        label=slot_label(rubric, review, slot),
-        old=None if old is MISSING else old,
-        new=None if new is MISSING else new,
-        old_words=_words(diff.old, a, old),
-        new_words=_words(diff.new, b, new),
-        note=note,
-    )
-
-
-def slot_label(rubric: Rubric, review: Review, slot: Slot) -> str:
-    """A question as a reader names it: its label or prompt; in a repeat, the item first."""
-    own = slot.question.label or slot.question.prompt
-    if slot.parent is None or slot.item is None:
-        return own
-    return f"{rubric.item_label(slot.parent, slot.item, review.enabled)}: {own}"
-
-
-def _words(s: Side, slot: Slot | None, value: Any) -> str:
-    if slot is None or value is MISSING:
-        return ""
-    return "; ".join(answer_parts(s.rubric, slot.question, value, s.review.enabled))
 
 
 # --- the proposal and the scorecard ----------------------------------------------------------
@@ -394,7 +224,7 @@ def _merged_order_keys(
     old: list[tuple[str, str]], new: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     joined = {"\x00".join(k): k for k in old + new}
-    order = _merged_order(["\x00".join(k) for k in old], ["\x00".join(k) for k in new])
+    order = merged_order(["\x00".join(k) for k in old], ["\x00".join(k) for k in new])
     return [joined[k] for k in order]
 
 
