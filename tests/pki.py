@@ -64,8 +64,9 @@ class Authority:
         )
         return cls(key, cert)
 
-    def issue(self, common: str) -> Signer:
-        """A signer certificate for `common`, issued by this CA."""
+    def issue(self, common: str, signing: bool = True) -> Signer:
+        """A signer certificate for `common`, issued by this CA (`signing=False`: its key usage
+        allows key agreement only, not signing)."""
         key = ec.generate_private_key(ec.SECP256R1())
         cert = (
             x509.CertificateBuilder()
@@ -78,11 +79,11 @@ class Authority:
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=True,
+                    digital_signature=signing,
+                    content_commitment=signing,
                     key_encipherment=False,
                     data_encipherment=False,
-                    key_agreement=False,
+                    key_agreement=not signing,
                     key_cert_sign=False,
                     crl_sign=False,
                     encipher_only=False,

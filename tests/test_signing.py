@@ -253,47 +253,9 @@ def test_a_certificate_not_for_signing_is_named(
 ) -> None:
     """A certificate whose key usage allows no signing chains to the root, yet is refused:
     verify says why instead of claiming it does not chain."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    issuer = pki.ana.issuer
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Key Exchange Only")]))
-        .issuer_name(issuer.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=True,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(issuer.key, hashes.SHA256())
+    key_file, cert_file = pki.ana.issuer.issue("Key Exchange Only", signing=False).write_pem(
+        tmp_path, "kx"
     )
-    key_file, cert_file = tmp_path / "kx-key.pem", tmp_path / "kx.pem"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     signed = tmp_path / "kx-signed.pdf"
     code, _, err = run(
         "sign",
