@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from esj_review.cli.common import rubric_app, rubric_file, write_out
+from esj_review.core.errors import EsjError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from esj_review.core.rubric import Rubric
 
 
 class TextOrJson(StrEnum):
@@ -49,20 +54,78 @@ def rubric_show(
 
 @rubric_app.command("validate")
 def rubric_validate(
-    path: Annotated[Path, typer.Argument(metavar="PATH", help="A rubric file (YAML or JSON).")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="A rubric file, or a translation file.")
+    ],
 ) -> None:
-    """Check a rubric file: schema, ids, conditions, reachability, bands, maximum points."""
+    """Check a rubric file (schema, ids, conditions, reachability, bands, maximum points) and
+    the translation files beside it; or one translation file against its rubric."""
     from esj_review.core.errors import shown_path
     from esj_review.core.lint import lint_rubric
     from esj_review.core.rubrics import load_rubric_file
+    from esj_review.core.translation_check import check_translation
+    from esj_review.core.translations import is_translation_file
     from esj_review.report.terminal import lint_view, make_console
 
-    rub = load_rubric_file(path)  # raises with every error
-    report = lint_rubric(rub)
-    for problem in report.problems:
-        typer.echo(problem.render(path))
-    make_console().print(lint_view(report, rub))
-    typer.echo(f"{shown_path(path)}: ok ({rub.id} {rub.version})", err=True)
+    if is_translation_file(path):
+        rub, translations = _rubric_of_translation(path), [path]
+    else:
+        rub = load_rubric_file(path)  # raises with every error
+        report = lint_rubric(rub)
+        for problem in report.problems:
+            typer.echo(problem.render(path))
+        make_console().print(lint_view(report, rub))
+        translations = _translations_beside(path, rub.id)
+    failed = False
+    for translation in translations:
+        problems = check_translation(rub, translation)
+        for problem in problems:  # warnings on stdout, as the rubric's; errors on stderr
+            error = problem.severity == "error"
+            typer.echo(("error: " if error else "") + problem.render(translation), err=error)
+        failed |= any(p.severity == "error" for p in problems)
+        if not any(p.severity == "error" for p in problems):
+            typer.echo(f"{shown_path(translation)}: ok ({rub.id} {rub.version})", err=True)
+    if failed:
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+    if not is_translation_file(path):
+        typer.echo(f"{shown_path(path)}: ok ({rub.id} {rub.version})", err=True)
+
+
+def _translations_beside(path: Path, rubric_id: str) -> list[Path]:
+    """Translation files beside a rubric file: `ID.LANG.yaml` (and `STEM.LANG.yaml`)."""
+    from esj_review.core.translations import is_translation_file
+
+    stems = dict.fromkeys([rubric_id, path.stem])
+    found = {p for stem in stems for p in path.parent.glob(f"{glob_escape(stem)}.*.yaml")}
+    return sorted(p for p in found if is_translation_file(p) and p != path)
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally by a glob."""
+    import glob
+
+    return glob.escape(text)
+
+
+def _rubric_of_translation(path: Path) -> Rubric:
+    """The rubric a translation file names: `RUBRIC.yaml` beside it, else the shipped one."""
+    from esj_review.core.errors import InputFileError
+    from esj_review.core.files import load_data
+    from esj_review.core.rubrics import load_rubric, load_rubric_file
+
+    data = load_data(path)
+    named = data.get("rubric") if isinstance(data, dict) else None
+    if not isinstance(named, str) or not named or "/" in named or "." in named:
+        named = path.stem.split(".", 1)[0]
+    beside = path.parent / f"{named}.yaml"
+    if beside.is_file():
+        return load_rubric_file(beside)
+    try:
+        return load_rubric(named)
+    except EsjError:
+        raise InputFileError(
+            path, f"names rubric {named!r}, which is neither beside it nor shipped"
+        ) from None
 
 
 @rubric_app.command("schema")
@@ -85,9 +148,49 @@ def rubric_doc(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file.")
     ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="LANG", help="Language (es, ...); default English.")
+    ] = "en",
 ) -> None:
     """Print a Markdown catalogue: every section, question, choice, point, band and flag."""
+    from esj_review.core.i18n import use_language
     from esj_review.core.rubrics import load_rubric
+    from esj_review.core.translations import translated
     from esj_review.report.catalogue import render_catalogue
 
-    write_out(render_catalogue(load_rubric(ref)), output, *rubric_file(ref))
+    check_lang(lang)
+    rub = load_rubric(ref)
+    folder = Path(ref).parent if rubric_file(ref) else None
+    with use_language(lang):
+        text = render_catalogue(translated(rub, lang, folder=folder))
+    write_out(text, output, *rubric_file(ref))
+
+
+@rubric_app.command("translation")
+def rubric_translation(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="Rubric id (king-county-esj) or file.")],
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="LANG", help="The language to translate into (es).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file.")
+    ] = None,
+) -> None:
+    """Write a translation file to start from: every text of the rubric under its key, the
+    English as a comment, the value null (shown in English until it is translated)."""
+    from esj_review.core.rubrics import load_rubric
+    from esj_review.core.translation_check import skeleton
+
+    check_lang(lang)
+    if lang.split("-")[0] == "en":
+        raise UsageError("--lang: the rubric is written in English; name another language")
+    rub = load_rubric(ref)
+    write_out(skeleton(rub, lang), output, *rubric_file(ref))
+
+
+def check_lang(lang: str) -> None:
+    """UsageError unless `lang` is a language code (`es`, `zh-Hant`)."""
+    from esj_review.core.translations import LANG_PATTERN
+
+    if not re.match(LANG_PATTERN, lang):
+        raise UsageError(f"--lang: {lang!r} is not a language code such as es or zh-Hant")

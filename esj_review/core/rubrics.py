@@ -51,7 +51,8 @@ def shipped_rubrics() -> dict[str, Path]:
     """Map rubric id to file for every rubric shipped with the tool (its current version)."""
     found: dict[str, Path] = {}
     for path in sorted(data_dir("rubrics").glob("*.yaml")):
-        found[path.stem] = path
+        if "." not in path.stem:  # `ID.LANG.yaml` is a translation (an id holds no dot)
+            found[path.stem] = path
     return found
 
 
