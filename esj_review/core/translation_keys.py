@@ -28,7 +28,7 @@ REFERENCE_FIELDS = frozenset(
     {
         "id", "type", "version", "url", "source", "quoted_from", "choices_from",
         "choices_source", "narrow_to", "over", "component", "for_each", "cap", "question",
-        "value", "model", "what", "owner", "due", "status",
+        "value", "model", "severity", "repeat", "what", "owner", "due", "status",
     }
 )  # fmt: skip
 
