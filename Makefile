@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
                 fonts-noto-core fonts-noto-cjk
 
-.PHONY: demo test lint typecheck pytest bench mutate clean venv system-deps
+.PHONY: demo test lint typecheck pytest bench mutate clean venv system-deps messages
 
 venv: system-deps $(STAMP)
 
@@ -67,6 +67,15 @@ bench: venv
 mutate: venv
 	$(BIN)/mutmut run --max-children $$(nproc 2>/dev/null || echo 2)
 	$(BIN)/python bench/mutation_score.py
+
+# The message catalogue: extract every marked text (babel.cfg) to the template, then bring each
+# language's catalogue up to date with it (new texts untranslated, which the report shows in
+# English until they are translated). Catalogues are read as they are at run time: no build.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-output --add-location=file \
+	  --project=esj-review --copyright-holder="esj-review contributors" \
+	  -o esj_review/locale/esj_review.pot .
+	$(BIN)/pybabel update -i esj_review/locale/esj_review.pot -d esj_review/locale -D esj_review
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

@@ -48,10 +48,20 @@ def report(
             "--check", help="Validate the archival PDF with pikepdf's PDF/A-3b validator first."
         ),
     ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="The report's language (en, es): its fixed texts and the rubric's labels; "
+            "answers stay as written.",
+        ),
+    ] = "en",
 ) -> None:
     """Write the report: Equity Impact Statement, scorecard, determinants, answers, method."""
-    from esj_review.report.render import render_report
+    from esj_review.report.render import check_language, render_report
 
+    check_language(lang)  # before the work: a usage error names the languages there are
     to_stdout = output is not None and str(output) == "-"
     target = output or review.with_suffix(FORMATS[str(format)].suffix)
     if not to_stdout:  # before the work: `report r.json -f json` would replace r.json
@@ -60,7 +70,7 @@ def report(
     for problem in warnings:
         typer.echo(problem.render(review), err=True)
     with _rendering(str(format)):
-        data = render_report(rub, loaded, str(format), pdf_variant.value, validate=check)
+        data = render_report(rub, loaded, str(format), pdf_variant.value, validate=check, lang=lang)
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -1,13 +1,41 @@
-"""The language the tool writes in: gettext catalogues (Babel) for every fixed text, and
-locale-aware numbers, money and dates. (Interface first; the catalogues come next.)"""
+"""The language the tool writes in: gettext catalogues for every fixed text, and locale-aware
+numbers, money and dates.
+
+English is the message ids. Another language is one catalogue,
+`esj_review/locale/<lang>/LC_MESSAGES/esj_review.po`, read with Babel when first needed and
+compiled in memory (no `.mo` file, no build step); a message the catalogue lacks falls back to
+English. Babel is imported only when a catalogue or a format is needed, so `esj-review --help`
+does not pay for it. In English every format is the one the report always used, so English
+output does not change.
+
+Each catalogue says in its header comment whether a qualified translator has reviewed it
+(`# Review-Status: ...`; `pybabel update` keeps header comments, not unknown header fields).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import functools
+import gettext
+import io
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 DEFAULT = "en"
+DOMAIN = "esj_review"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+FORMAT_LOCALES = {"es": "es_US"}
+"""The CLDR locale numbers, money and dates are written in, where it is not the language
+itself. Spanish: the United States' Spanish (es_US), as Spanish-speaking residents of King
+County read amounts: "$1,200,000" and "72.5", the dollar sign before the amount and the
+digits grouped as on every bill and pay stub, not Spain's "1.200.000,00 US$" (where "1.200"
+reads as one point two); dates in words, "30 de junio de 2027"."""
+NOT_REVIEWED = "not reviewed by a qualified translator"
+_STATUS = re.compile(r"^Review-Status:\s*(.*)$", re.MULTILINE)
+
 _current: ContextVar[str] = ContextVar("esj_review_language", default=DEFAULT)
 
 
@@ -26,6 +54,158 @@ def use_language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def catalogue_path(lang: str) -> Path:
+    """Where the catalogue of `lang` lives (it may not exist)."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available_languages() -> list[str]:
+    """English and every language with a catalogue, English first."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return [DEFAULT, *(lang for lang in found if lang != DEFAULT)]
+
+
+def _read(lang: str) -> object:
+    """The catalogue of `lang` as Babel reads it."""
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(lang).open("rb") as f:
+        return read_po(f, locale=lang, domain=DOMAIN)
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `lang` (nothing translated for English or a missing one)."""
+    if lang == DEFAULT or not catalogue_path(lang).is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, _read(lang))  # type: ignore[arg-type]
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def catalogue_status(lang: str) -> str:
+    """Whether a qualified translator has reviewed the catalogue of `lang`: its header's
+    `Review-Status` line ("" for English, which is the original)."""
+    if lang == DEFAULT:
+        return ""
+    if not catalogue_path(lang).is_file():
+        return NOT_REVIEWED
+    header = str(getattr(_read(lang), "header_comment", ""))
+    found = _STATUS.search(header.replace("# ", "").replace("#", ""))
+    return found[1].strip() if found else NOT_REVIEWED
+
+
+def is_reviewed(lang: str) -> bool:
+    """True only when the catalogue's header says a person reviewed it."""
+    return lang == DEFAULT or catalogue_status(lang).lower().startswith("reviewed")
+
+
 def _(message: str) -> str:
     """`message` in the current language (English when the catalogue lacks it)."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return message
+    return translations(lang).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of `singular`/`plural` for `n`, in the current language."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return singular if n == 1 else plural
+    return translations(lang).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue without translating it now (a constant translated
+    where it is shown)."""
     return message
+
+
+# --- formats ----------------------------------------------------------------------------
+
+
+def format_locale(lang: str | None = None) -> str:
+    """The CLDR locale numbers and dates are written in for `lang` (the current language)."""
+    lang = lang or _current.get()
+    return FORMAT_LOCALES.get(lang, lang.replace("-", "_"))
+
+
+def number(value: float) -> str:
+    """A number as the report prints it ("72.5"; in English exactly `%g`)."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return f"{value:g}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(float(f"{value:g}"), locale=format_locale(lang))
+
+
+def signed(value: float) -> str:
+    """A number with its sign ("+2", "-1.5"), as `%+g` in English."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return f"{value:+g}"
+    return ("-" if value < 0 else "+") + number(abs(value))
+
+
+def fixed(value: float, digits: int) -> str:
+    """A number with `digits` decimals ("12.5"), as `%.1f` in English."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return f"{value:.{digits}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(round(value, digits), format=pattern, locale=format_locale(lang))
+
+
+def percent(value: float) -> str:
+    """A percentage given out of 100 ("72.5%")."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return f"{value:g}%"
+    from babel.numbers import format_percent
+
+    return format_percent(
+        float(f"{value:g}") / 100, locale=format_locale(lang), decimal_quantization=False
+    )
+
+
+def money(amount: float) -> str:
+    """US dollars as a reader of the language writes them ("$4,200,000", "-$1,300,000")."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        whole = f"{abs(amount):,.0f}" if float(amount).is_integer() else f"{abs(amount):,}"
+        return ("-$" if amount < 0 else "$") + whole
+    from babel.numbers import format_currency
+
+    digits = float(amount).is_integer()
+    return format_currency(
+        amount,
+        "USD",
+        format="¤#,##0" if digits else None,
+        locale=format_locale(lang),
+        currency_digits=not digits,
+    )
+
+
+def long_date(value: dt.date) -> str:
+    """A date in words ("30 de junio de 2027"); in English the ISO date, as always."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return value.isoformat()
+    from babel.dates import format_date
+
+    return format_date(value, format="long", locale=format_locale(lang))
+
+
+def join_and(items: Sequence[str]) -> str:
+    """ "a, b and c" in the current language."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}

@@ -10,16 +10,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from esj_review.core.answers import Slot, answer_parts, plain_answer
+from esj_review.core import i18n
+from esj_review.core.answers import Slot, plain_answer
 from esj_review.core.conditions import MISSING, is_answered
+from esj_review.core.i18n import _
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
+from esj_review.report.language import answer_words, english
 from esj_review.report.text import visible
 
 LEDGER_LIMIT = 240  # characters of an answer the ledger shows; longer ones end at a word
-LEDGER_POINTER = " … (whole in section 4 and in the attached review)"
+
+
+def ledger_pointer() -> str:
+    """What ends an answer the ledger cuts: where it is whole."""
+    return " " + _("… (whole in section 4 and in the attached review)")
 
 
 def answer_label(
@@ -32,7 +39,7 @@ def answer_label(
     q = entry["questions"].get(qid)
     if q is None or not is_answered(value):
         return ""
-    return "; ".join(visible(t) for t in answer_parts(rubric, q, value, enabled))
+    return "; ".join(visible(t) for t in answer_words(rubric, q, value, enabled))
 
 
 def determinant_rows(
@@ -60,9 +67,9 @@ def determinant_rows(
             ]
             parts = []
             if sizes[0]:
-                parts.append(f"benefit {sizes[0].lower()}")
+                parts.append(_("benefit %(size)s") % {"size": sizes[0].lower()})
             if sizes[1]:
-                parts.append(f"burden {sizes[1].lower()}")
+                parts.append(_("burden %(size)s") % {"size": sizes[1].lower()})
             row["size"] = ", ".join(parts)
             who = [
                 answer_label(rubric, entry, spec.benefit_reach, enabled),
@@ -71,8 +78,8 @@ def determinant_rows(
             row["who"] = "; ".join(
                 w
                 for w in (
-                    f"gains: {who[0]}" if who[0] else "",
-                    f"bears: {who[1]}" if who[1] else "",
+                    _("gains: %(who)s") % {"who": who[0]} if who[0] else "",
+                    _("bears: %(who)s") % {"who": who[1]} if who[1] else "",
                 )
                 if w
             )
@@ -169,16 +176,53 @@ def plain_rule(q: Question | None, rule: str) -> str:
     return rule
 
 
+_RULE_FORMS = (
+    (re.compile(r"^this choice scores (?P<points>\S+) of (?P<most>\S+)$"),
+     i18n.N_("this choice scores %(points)s of %(most)s")),
+    (re.compile(r"^“(?P<answer>Yes|No)” scores (?P<points>\S+) of (?P<most>\S+)$"),
+     i18n.N_("“%(answer)s” scores %(points)s of %(most)s")),
+    (re.compile(r"^an answer scores (?P<points>\S+) of (?P<most>\S+)$"),
+     i18n.N_("an answer scores %(points)s of %(most)s")),
+    (re.compile(r"^not answered: (?P<points>\S+) of (?P<most>\S+)$"),
+     i18n.N_("not answered: %(points)s of %(most)s")),
+    (re.compile(r"^(?P<each>\S+) for each one chosen: (?P<points>\S+) of (?P<most>\S+)$"),
+     i18n.N_("%(each)s for each one chosen: %(points)s of %(most)s")),
+    (re.compile(r"^points of each one chosen, added: (?P<points>\S+) of (?P<most>\S+)$"),
+     i18n.N_("points of each one chosen, added: %(points)s of %(most)s")),
+)  # fmt: skip
+
+
+def rule_words(q: Question | None, rule: str) -> str:
+    """A ledger rule in the current language: the forms `plain_rule` writes, translated
+    whole; an impact line's arithmetic (ids and numbers) as it is."""
+    plain = plain_rule(q, rule)
+    for pattern, message in _RULE_FORMS:
+        found = pattern.match(plain)
+        if found:
+            values = {k: _number_word(v) for k, v in found.groupdict().items()}
+            if "answer" in values:
+                values["answer"] = _(found["answer"])
+            return _(message) % values
+    return plain
+
+
+def _number_word(text: str) -> str:
+    try:
+        return i18n.number(float(text))
+    except ValueError:
+        return text
+
+
 def ledger_answer(
     rubric: Rubric, q: Question | None, value: Any, enabled: frozenset[str]
 ) -> tuple[str, bool]:
     """A scored answer whole, with labels for choices; a very long one ends at a word (True:
     it was cut, and the report says where it is whole)."""
     if q is not None and is_answered(value):
-        text = "; ".join(answer_parts(rubric, q, value, enabled))
+        text = "; ".join(answer_words(rubric, q, value, enabled))
     else:
         text = plain_answer(value)
-        text = text[:1].upper() + text[1:] if text else "Not answered"
+        text = text[:1].upper() + text[1:] if text else _("Not answered")
     if len(text) <= LEDGER_LIMIT:
         return text, False
     return text[:LEDGER_LIMIT].rsplit(None, 1)[0].rstrip(",;:"), True
@@ -187,7 +231,7 @@ def ledger_answer(
 def ledger_rows(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, Any]]:
     """Every scored answer in plain labels, grouped by component, in the rubric's order; the
     answer as text (`answer_text`, `cut`)."""
-    labels = {"impact": "Impact (benefits and burdens)"}
+    labels = {"impact": _("Impact (benefits and burdens)")}
     labels.update({c.id: c.label for c in card.components})
     order = list(labels)
     enabled = review.enabled
@@ -202,12 +246,13 @@ def ledger_rows(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[st
                 "answer_text": text,
                 "cut": cut,
                 "points": (
-                    f"{entry.points:+g}"
+                    i18n.signed(entry.points)
                     if entry.component == "impact"
-                    else f"{entry.points:g} of {entry.max:g}"
+                    else _("%(points)s of %(most)s")
+                    % {"points": i18n.number(entry.points), "most": i18n.number(entry.max)}
                 ),
-                "contribution": f"{entry.contribution:.2f}",
-                "rule": plain_rule(q, entry.rule),
+                "contribution": i18n.fixed(entry.contribution, 2),
+                "rule": plain_rule(q, entry.rule) if english() else rule_words(q, entry.rule),
             }
         )
     return rows
@@ -246,7 +291,10 @@ def chart(card: Scorecard) -> dict[str, Any]:
                 "full": round(full, 1),
                 "done": round(done, 1),
                 "value": (
-                    f"{c.percent:g}% · weight {c.weight:g}" if c.applicable else "not applicable"
+                    _("%(percent)s · weight %(weight)s")
+                    % {"percent": i18n.percent(c.percent or 0), "weight": i18n.number(c.weight)}
+                    if c.applicable
+                    else _("not applicable")
                 ),
                 "applicable": c.applicable,
             }

@@ -12,22 +12,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from esj_review._version import __version__
-from esj_review.core.answers import Slot, answer_parts, impact_items
+from esj_review.core.answers import Slot, impact_items
 from esj_review.core.conditions import MISSING, describe, is_answered
+from esj_review.core.i18n import _
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import TAXONOMIES, Question, Rubric
 from esj_review.core.scoring import Scorecard
 from esj_review.report.chapters import (
-    LEDGER_POINTER,
     alignment_groups,
     answer_label,
     chart,
     citations,
     determinant_rows,
     impact_lines,
+    ledger_pointer,
     ledger_rows,
-    money,
+)
+from esj_review.report.language import (
+    answer_words,
+    money_text,
+    reason_sentence,
+    translation_note,
 )
 from esj_review.report.method import plain_method
 from esj_review.report.statement import Statement, build_statement
@@ -115,6 +121,11 @@ class ReportContext:
         return out
 
     @property
+    def translation_note(self) -> str:
+        """Whether the report's translation was reviewed ("" in English)."""
+        return translation_note()
+
+    @property
     def untouched(self) -> list[str]:
         """Labels of the determinants the proposal does not touch, for one compact line."""
         return [d["label"] for d in self.determinants if not d["touched"]]
@@ -158,61 +169,8 @@ def answer_shown(
     rubric's labels."""
     return [
         Shown.of(text, lang=lang if isinstance(value, str) and text == value else None)
-        for text in answer_parts(rubric, q, value, enabled)
+        for text in answer_words(rubric, q, value, enabled)
     ]
-
-
-def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
-    """One sentence that says why the review got its band."""
-    if card.score is None:
-        n = len(card.gaps)
-        return f"No score yet: {n} required answer{'s are' if n != 1 else ' is'} missing."
-    if card.impact is not None:
-        text = _impact_reason(card)
-        alone = "the impact alone"
-    else:
-        applicable = [c for c in card.components if c.applicable and c.percent is not None]
-        best = max(applicable, key=lambda c: c.percent or 0)
-        worst = min(applicable, key=lambda c: c.percent or 0)
-        text = (
-            f"Scores {card.score:g} of 100, strongest on {best.label.lower()} "
-            f"({best.percent:g}%) and weakest on {worst.label.lower()} ({worst.percent:g}%)"
-        )
-        alone = "the points alone"
-    assert card.band is not None and card.uncapped_band is not None
-    if card.band.id != card.uncapped_band.id:
-        capping = [f for f in card.flags if f.cap == card.band.id] or [
-            f for f in card.flags if f.cap
-        ]
-        if capping:
-            why = capping[0].message.rstrip(".")
-        elif card.confidence is not None:
-            why = f"confidence in the review is {card.confidence.label.lower()}"
-        else:
-            why = "a flag"
-        text += f"; {alone} would rate it “{card.uncapped_band.label}”, but {why}"
-    return text + "."
-
-
-def _impact_reason(card: Scorecard) -> str:
-    """What the impact sums say, in words."""
-    assert card.impact is not None and card.score is not None
-    gain, bear = card.impact.benefit, card.impact.burden
-    if gain == 0 and bear == 0:
-        text = f"Scores {card.score:g}: no benefit or burden for priority populations identified"
-    elif gain >= bear:
-        text = (
-            f"Scores {card.score:g}: benefits reaching priority populations ({gain:g}) outweigh "
-            f"the burdens left on them after mitigation ({bear:g})"
-        )
-    else:
-        text = (
-            f"Scores {card.score:g}: burdens left on priority populations after mitigation "
-            f"({bear:g}) outweigh the benefits reaching them ({gain:g})"
-        )
-    if card.confidence is not None:
-        text += f", with {card.confidence.label.lower()} confidence"
-    return text
 
 
 def unverified_labels(rubric: Rubric, slots: list[Slot]) -> list[str]:
@@ -254,7 +212,7 @@ def build_context(
             lang = langs.get(f"answers.{slot.path}")
             value = answer_shown(rubric, slot.question, slot.value, enabled, lang)
             if slot.question.id == fields.amount and value:  # the rubric's dollars question
-                value = [Shown(money(value[0].text))]
+                value = [Shown(money_text(value[0].text, slot.value))]
             facts.append((slot.question.label or slot.question.prompt.rstrip("?"), value))
 
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
@@ -269,7 +227,7 @@ def build_context(
         title=Shown.of(review.proposal.title, lang=langs.get("proposal.title")),
         proposal_id=Shown.of(review.proposal.id),
         department=Shown.of(review.proposal.department) if review.proposal.department else None,
-        kind=kinds.get(review.proposal.kind or "", review.proposal.kind or "Not stated"),
+        kind=kinds.get(review.proposal.kind or "", review.proposal.kind or _("Not stated")),
         reason=reason,
         facts=facts,
         summary=narrative(fields.summary),
@@ -300,7 +258,7 @@ def _by_population(
         pid: {"label": labels.get(pid, pid), "benefits": [], "burdens": []} for pid in named
     }
     unspecified: dict[str, Any] = {
-        "label": "Not tied to a named population",
+        "label": _("Not tied to a named population"),
         "benefits": [],
         "burdens": [],
     }
@@ -376,10 +334,10 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
             lang = review.meta.lang.get(f"answers.{slot.path}")
             answer = answer_shown(rubric, slot.question, slot.value, enabled, lang)
             if slot.question.id == fields.amount and answer:
-                answer = [Shown(money(answer[0].text))]
+                answer = [Shown(money_text(answer[0].text, slot.value))]
             note = None
             if slot.answered and slot.path in alignment:
-                note = "Listed in section 3, “Alignment”: what it advances and what it does not."
+                note = _("Listed in section 3, “Alignment”: what it advances and what it does not.")
                 pointed += 1
             rows.append(
                 Row(
@@ -397,7 +355,7 @@ def _sections(rubric: Rubric, review: Review, slots: list[Slot]) -> list[dict[st
                 "title": section.title,
                 "phase": section.phase,
                 "rows": [] if rows and pointed == len(rows) else rows,
-                "pointer": "Listed in section 3, “Alignment”."
+                "pointer": _("Listed in section 3, “Alignment”.")
                 if rows and pointed == len(rows)
                 else "",
                 "when": when,
@@ -411,5 +369,6 @@ def _ledger(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, A
     rows = ledger_rows(rubric, review, card)
     for row in rows:
         shown = Shown.of(row.pop("answer_text"))
-        row["answer"] = Shown(shown.text + LEDGER_POINTER, shown.lang) if row.pop("cut") else shown
+        cut = row.pop("cut")
+        row["answer"] = Shown(shown.text + ledger_pointer(), shown.lang) if cut else shown
     return rows

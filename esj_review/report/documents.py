@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from esj_review.core import i18n
 from esj_review.core.scoring import Scorecard
 from esj_review.report.context import ReportContext
 from esj_review.report.fetcher import ASSETS
@@ -38,7 +39,21 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: `_("... %(name)s", name=value)` escapes the values, not the catalogue's text;
+    # the callables read the current language when called, so one environment serves all
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.globals["lang"] = i18n.current_language
+    env.globals["severity"] = severity_label
+    env.globals["page_css"] = page_css
+    env.globals["signed"] = i18n.signed
+    env.globals["fixed"] = i18n.fixed
+    env.filters["num"] = i18n.number
+    env.filters["pct"] = i18n.percent
+    env.filters["cssstr"] = css_string
     env.filters["md"] = lambda shown: md_escape(getattr(shown, "text", str(shown)))
     env.filters["mdcell"] = lambda shown: md_cell(md_escape(getattr(shown, "text", str(shown))))
     env.filters["cell"] = lambda text: md_cell(str(text).replace("|", "\\|"))
@@ -65,6 +80,69 @@ def stream_page(template: str, medium: str = "pdf", **context: object) -> Iterat
         raise ValueError(f"unknown medium {medium!r}; use {' or '.join(MEDIA)}")
     page = _environment().get_template(template)
     return page.generate(css=markupsafe.Markup(_css()), medium=medium, **context)
+
+
+SEVERITY_LABELS = {
+    "critical": i18n.N_("Critical"),
+    "warning": i18n.N_("Warning"),
+    "info": i18n.N_("Info"),
+}
+
+
+def severity_label(severity: str) -> str:
+    """A flag's severity as a word of the current language ("Critical")."""
+    label = SEVERITY_LABELS.get(severity)
+    return i18n._(label) if label else severity.capitalize()
+
+
+def css_string(text: str) -> str:
+    """A catalogue text as a CSS string's content (page footers): quotes and backslashes
+    escaped, no line breaks."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+_PAGE_TEXTS = (
+    # (selector, message, its placeholders as CSS values): the words of page.css and
+    # statement.css's generated content, in the current language
+    (
+        "@page { @bottom-left {",
+        i18n.N_("Generated %(date)s · esj-review %(version)s · answers %(hash)s"),
+        {
+            "date": "string(generated)",
+            "version": "string(tool-version)",
+            "hash": "string(answers-hash)",
+        },
+    ),
+    (
+        "@page { @bottom-right {",
+        i18n.N_("Page %(page)s of %(pages)s"),
+        {"page": "counter(page)", "pages": "counter(pages)"},
+    ),
+    (
+        ".statement a.more::after {",
+        i18n.N_(", page %(page)s"),
+        {"page": "target-counter(attr(href), page)"},
+    ),
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def page_css() -> markupsafe.Markup:
+    """Style rules that put the page footers' and page references' words in the current
+    language (nothing for English: the style sheets have them)."""
+    if i18n.current_language() == i18n.DEFAULT:
+        return markupsafe.Markup("")
+    rules = []
+    for selector, message, values in _PAGE_TEXTS:
+        pieces = _PLACEHOLDER.split(i18n._(message))
+        content = " ".join(
+            values.get(piece, '""') if n % 2 else f'"{css_string(piece)}"'
+            for n, piece in enumerate(pieces)
+            if piece or n % 2
+        )
+        close = " }" * selector.count("{")
+        rules.append(f"{selector} content: {content};{close}")
+    return markupsafe.Markup("\n".join(rules) + "\n")
 
 
 @cache

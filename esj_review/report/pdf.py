@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from esj_review.core.errors import EsjError
+from esj_review.core.i18n import _
 from esj_review.core.review import REVIEW_FORMAT
 from esj_review.report.fetcher import ASSETS, make_fetcher
 
@@ -60,10 +61,11 @@ def render_pdf(
         (
             "review.yaml",
             review_yaml,
-            f"The review ({REVIEW_FORMAT}); esj-review extract returns it.",
+            _("The review (%(format)s); esj-review extract returns it.")
+            % {"format": REVIEW_FORMAT},
             "Source",
         ),
-        ("scorecard.json", scorecard_json, "The scorecard with its ledger, as JSON.", "Data"),
+        ("scorecard.json", scorecard_json, _("The scorecard with its ledger, as JSON."), "Data"),
     ]
     identity = f"{ctx.card.answers_hash}:{ctx.card.rubric.hash}:{ctx.generated}:{variant}"
     return html_to_pdf(html, ctx.generated, variant, attachments, identity, validate)
@@ -219,6 +221,16 @@ def _install_recorder() -> None:
     tags._build_box_tree = build
 
 
+def _declare_language(doc: Any) -> None:
+    """The document's language (its /Lang, from `<html lang>`) in the XMP metadata too, as
+    `dc:language`, for archives that read only the metadata."""
+    lang = str(doc.Root.get("/Lang", ""))
+    if not lang:
+        return
+    with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:language"] = [lang]
+
+
 def _finished(pdf: bytes, origins: dict[int, Origin], variant: str, validate: bool) -> bytes:
     """Finish the structure tree and the catalog, and save: for the archival variant with the
     settings PDF/A-3b pins, after dropping the empty pattern and shading dictionaries
@@ -231,6 +243,7 @@ def _finished(pdf: bytes, origins: dict[int, Origin], variant: str, validate: bo
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         finish_tags(doc, origins)
+        _declare_language(doc)
         out = io.BytesIO()
         if variant != "archival":
             doc.save(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from esj_review.core import i18n
+from esj_review.core.errors import UsageError
 from esj_review.core.review import Review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scoring import score
@@ -26,6 +28,7 @@ from esj_review.report.formats import FORMATS, Format, get_format
 __all__ = [
     "FORMATS",
     "Format",
+    "check_language",
     "md_escape",
     "render_html",
     "render_json",
@@ -57,9 +60,26 @@ def render_report(
     generated: dt.date | None = None,
     *,
     validate: bool = False,
+    lang: str = i18n.DEFAULT,
 ) -> bytes:
-    """Score the review and render its report in one format (`validate`: check PDF/A-3b)."""
+    """Score the review and render its report in one format (`validate`: check PDF/A-3b),
+    in the language `lang`: the catalogue's fixed texts and the rubric's translation
+    (`core.translations`); the answers stay as the analyst wrote them."""
+    from esj_review.core.translations import translated
+
+    check_language(lang)
     renderer = get_format(fmt)
-    card = score(rubric, review)
-    ctx = build_context(rubric, review, card, generated or report_date())
-    return renderer.render(ctx, variant, validate)
+    rubric = translated(rubric, lang)
+    with i18n.use_language(lang):
+        card = score(rubric, review)
+        ctx = build_context(rubric, review, card, generated or report_date())
+        return renderer.render(ctx, variant, validate)
+
+
+def check_language(lang: str) -> None:
+    """A UsageError (exit 2) naming the languages there are, unless `lang` is one."""
+    available = i18n.available_languages()
+    if lang not in available:
+        raise UsageError(
+            f"no report language {lang!r}; the languages available are {', '.join(available)}"
+        )

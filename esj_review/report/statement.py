@@ -19,6 +19,7 @@ from typing import Any
 
 from esj_review._version import __version__
 from esj_review.core.answers import Slot
+from esj_review.core.i18n import N_, _
 from esj_review.core.review import Review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import Gap, Scorecard
@@ -67,16 +68,20 @@ from esj_review.report.statement_lists import (
 )
 from esj_review.report.text import lang_of, visible
 
-CLOSING = (  # the closing paragraph's own words, as long as they get
-    "The score is this tool's method: see section 5, page 10. Answers that end in “…” are "
-    "shortened here; section 4, page 10, has them whole."
+CLOSING = (  # the closing paragraph's own words, as long as they get (in the catalogue too)
+    N_("The score is this tool's method: see %(section)s."),
+    N_("Answers that end in “…” are shortened here; %(section)s has them whole."),
 )
 # The lists and narratives that share what is left of the page, in the order they grow
 # (and, backwards, the order in which they give up items when the minimums do not fit).
-GROWTH = ("populations", "benefits", "flags", "summary", "mitigations", "gaps", "results")
 
-MITIGATIONS = ("burden and its mitigation", "burdens and their mitigations")
-RESULTS_LEAD = "Desired results: "  # as the template prints it before the answer
+
+def results_lead() -> str:
+    """What the template prints before the desired results ("Desired results: ")."""
+    return _("Desired results:") + " "
+
+
+GROWTH = ("populations", "benefits", "flags", "summary", "mitigations", "gaps", "results")
 
 
 @dataclass
@@ -156,10 +161,11 @@ def _build(
     if review.proposal.department:
         out.department = fact(review.proposal.department, fact_share)
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
+    kind = kinds.get(review.proposal.kind or "", review.proposal.kind or _("Not stated"))
     pairs = [
-        ("Proposal", [review.proposal.id]),
-        ("Kind", [kinds.get(review.proposal.kind or "", review.proposal.kind or "Not stated")]),
-        *([("Department", [out.department.text])] if out.department else []),
+        (_("Proposal"), [review.proposal.id]),
+        (_("Kind"), [kind]),
+        *([(_("Department"), [out.department.text])] if out.department else []),
         *((label, [p.text for p in parts]) for label, parts in out.facts),
     ]
     out.long_title = lines(review.proposal.title, size=TITLE_SIZE, bold=True) > 3
@@ -172,14 +178,26 @@ def _build(
         used += H2 + lines_height("Engagement", out.engagement)
         used += lines_height("Accountability", out.accountability)
     out.preparer = preparer_parts(review)
-    preparer_text = " · ".join(t.text for t in out.preparer) or "not stated in the review"
-    used += height("Prepared by: " + preparer_text) + 6
+    preparer_text = " · ".join(t.text for t in out.preparer) or _("not stated in the review")
+    used += height(_("Prepared by:") + " " + preparer_text) + 6
     out.endorsement = endorsement(rubric)
-    provenance = (
-        f"Generated 2026-11-29 by esj-review {__version__} · answers hash 0123456789ab · "
-        f"rubric {rubric.id} {rubric.version}."
+    provenance = _(
+        "Generated %(date)s by esj-review %(version)s · answers hash %(hash)s · "
+        "rubric %(rubric)s %(rubric_version)s."
+    ) % {
+        "date": "2026-11-29",
+        "version": __version__,
+        "hash": "0123456789ab",
+        "rubric": rubric.id,
+        "rubric_version": rubric.version,
+    }
+    page = _(", page %(page)s") % {"page": 10}  # as statement.css writes after a link
+    sections = (_("section %(number)s") % {"number": n} + page for n in (5, 4))
+    closing = " ".join(
+        _(m) % {"section": s + "," * (n == 1)}
+        for n, (m, s) in enumerate(zip(CLOSING, sections, strict=True))
     )
-    used += height(f"{out.endorsement} {CLOSING} {provenance}") + 10
+    used += height(f"{out.endorsement} {closing} {provenance}") + 10
 
     # the lists and narratives share what is left
     summary_text = text_of(shown, fields.summary)
@@ -208,7 +226,7 @@ def _build(
             step = LINE * (1.25 if tall(text) else 1)
             floor = 1 if name == "summary" else 0
             minimum = 2 if name == "summary" else 1
-            n = lines(RESULTS_LEAD * (name == "results") + re.sub(r"\s+", " ", text))
+            n = lines(results_lead() * (name == "results") + re.sub(r"\s+", " ", text))
             narratives.append(Pool(name, [step] * min(n, 8), 0, minimum, floor))
     used += H2  # who is affected
     if rows:
@@ -239,14 +257,18 @@ def _build(
         flag_heights = [
             height(
                 f"{f.severity}: {f.message}"
-                + (f" (rating at most “{caps.get(f.cap, f.cap)}”)" if f.cap else ""),
+                + (
+                    " " + _("(rating at most “%(band)s”)") % {"band": caps.get(f.cap, f.cap)}
+                    if f.cap
+                    else ""
+                ),
                 WIDTH - 14,
             )
             + LIST_ITEM
             for f in flags
         ]
         pools.append(Pool("flags", flag_heights, more, 3))
-        gap_heights = [height(f"Gap: {g.prompt}", WIDTH - 14) + LIST_ITEM for g in gaps]
+        gap_heights = [height(f"{_('Gap:')} {g.prompt}", WIDTH - 14) + LIST_ITEM for g in gaps]
         pools.append(Pool("gaps", gap_heights, more, 2, floor=0 if flags else 1))
     else:
         used += LINE + 4
@@ -270,31 +292,29 @@ def _build(
         out.summary = Text(visible(text), lang(fields.summary, summary_text))
         whole |= set() if was_cut else {fields.summary or ""}
     if results_text is not None and budget["results"]:
-        text, was_cut = cut(results_text, budget["results"], lead=RESULTS_LEAD)
+        text, was_cut = cut(results_text, budget["results"], lead=results_lead())
         out.results = Text(visible(text), lang(fields.results, results_text))
         whole |= set() if was_cut else {fields.results or ""}
     out.whole = frozenset(whole)
     if benefits_text is not None:
-        text, _ = cut(benefits_text, budget["benefits"])
+        text, _was_cut = cut(benefits_text, budget["benefits"])
         out.benefits = Text(visible(text), lang(fields.benefits, benefits_text))
     n = budget.get("populations", 0)
     out.populations = rows[:n]
     if len(rows) > n:
-        out.populations_more = More(
-            len(rows) - n, "determinants", "section 3", ("population", "populations")
-        )
+        out.populations_more = More(len(rows) - n, "determinants", 3, "population")
     n = budget.get("mitigations", 0)
     out.mitigations = mitigations[:n]
     if len(mitigations) > n:
-        out.mitigations_more = More(len(mitigations) - n, "answers", "section 4", MITIGATIONS)
+        out.mitigations_more = More(len(mitigations) - n, "answers", 4, "mitigation")
     n = budget.get("flags", 0)
     out.flags = flags[:n]
     if len(flags) > n:
-        out.flags_more = More(len(flags) - n, "scorecard", "section 2", ("flag", "flags"))
+        out.flags_more = More(len(flags) - n, "scorecard", 2, "flag")
     n = budget.get("gaps", 0)
     out.gaps = gaps[:n]
     if len(gaps) > n:
-        out.gaps_more = More(len(gaps) - n, "answers", "section 4", ("gap", "gaps"))
+        out.gaps_more = More(len(gaps) - n, "answers", 4, "gap")
     texts = [
         *(p for _, parts in out.facts for p in parts),
         *([out.department] if out.department else []),

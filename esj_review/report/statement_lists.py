@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from esj_review.core.answers import Slot, answer_parts
+from esj_review.core.answers import Slot
 from esj_review.core.conditions import MISSING, is_answered
+from esj_review.core.i18n import N_, _, ngettext
 from esj_review.core.review import Review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import Flag, Scorecard
 from esj_review.report.fit import LIST_ITEM, ROW_PADDING, WIDTH, cut, height
+from esj_review.report.language import answer_words, translation_line
 from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 POPULATION_COLUMN = {1: 0.30, 2: 0.26}  # the population column's share of the table
@@ -25,16 +27,16 @@ SEVERITY = ("critical", "warning", "info")
 # first id the rubric has is used): (label, candidate ids, how much of a line a narrative
 # answer may take, in percent).
 ENGAGEMENT = (
-    ("Level", ("engagement_level",), 100),
-    ("Who", ("engaged_who",), 100),
-    ("What changed because of it", ("community_influence", "engagement_changes"), 150),
+    (N_("Level"), ("engagement_level",), 100),
+    (N_("Who"), ("engaged_who",), 100),
+    (N_("What changed because of it"), ("community_influence", "engagement_changes"), 150),
 )
 ACCOUNTABILITY = (
-    ("Measure", ("metrics",), 100),
-    ("Owner", ("metrics_owner", "responsible"), 60),
-    ("First results", ("metrics_first_report",), 100),
-    ("Reporting back", ("report_back", "reporting"), 100),
-    ("Looked at again", ("review_date",), 100),
+    (N_("Measure"), ("metrics",), 100),
+    (N_("Owner"), ("metrics_owner", "responsible"), 60),
+    (N_("First results"), ("metrics_first_report",), 100),
+    (N_("Reporting back"), ("report_back", "reporting"), 100),
+    (N_("Looked at again"), ("review_date",), 100),
 )
 
 
@@ -63,17 +65,53 @@ class Text:
 
 @dataclass(frozen=True)
 class More:
-    """ "and 3 more, see section 3": how many were left out and where they are."""
+    """ "and 3 more populations, see section 3": how many were left out and where they are."""
 
     count: int
     target: str  # the id of a report section
-    where: str  # the section as a reader finds it
-    nouns: tuple[str, str] = ("item", "items")  # for one, and for more than one
+    section: int  # its number, as a reader finds it
+    kind: str = "population"  # what was left out: population, mitigation, flag or gap
 
     @property
-    def noun(self) -> str:
-        """The noun for this many."""
-        return self.nouns[0] if self.count == 1 else self.nouns[1]
+    def where(self) -> str:
+        """The section as a reader finds it ("section 3")."""
+        return _("section %(number)s") % {"number": self.section}
+
+    def phrase(self, shown: bool) -> str:
+        """How many more ("and 3 more populations"), or how many (`shown` false: none of
+        them is listed, "3 populations"): one whole phrase per kind, for the catalogue."""
+        n = self.count
+        if self.kind == "mitigation":
+            text = (
+                ngettext(
+                    "and %(num)d more burden and its mitigation",
+                    "and %(num)d more burdens and their mitigations",
+                    n,
+                )
+                if shown
+                else ngettext(
+                    "%(num)d burden and its mitigation", "%(num)d burdens and their mitigations", n
+                )
+            )
+        elif self.kind == "flag":
+            text = (
+                ngettext("and %(num)d more flag", "and %(num)d more flags", n)
+                if shown
+                else ngettext("%(num)d flag", "%(num)d flags", n)
+            )
+        elif self.kind == "gap":
+            text = (
+                ngettext("and %(num)d more gap", "and %(num)d more gaps", n)
+                if shown
+                else ngettext("%(num)d gap", "%(num)d gaps", n)
+            )
+        else:
+            text = (
+                ngettext("and %(num)d more population", "and %(num)d more populations", n)
+                if shown
+                else ngettext("%(num)d population", "%(num)d populations", n)
+            )
+        return text % {"num": n}
 
 
 @dataclass
@@ -134,7 +172,7 @@ def fact(part: Any, share_of_line: float = 0.6) -> Text:
     A context part (`Shown`) is already safe to show; a raw string is made so."""
     raw = str(getattr(part, "text", part))
     lang = getattr(part, "lang", None) or lang_of(raw)
-    text, _ = cut(raw, FACT_LINES, WIDTH * share_of_line)
+    text, _was_cut = cut(raw, FACT_LINES, WIDTH * share_of_line)
     return Text(visible(text) if isinstance(part, str) else text, lang)
 
 
@@ -155,7 +193,8 @@ def answer_lines(
     """Labelled answers for the questions of `spec` that this review shows; a narrative is
     cut to its share of a line (the third number)."""
     out = []
-    for label, ids, share_of_lines in spec:
+    for message, ids, share_of_lines in spec:
+        label = _(message)
         qid = next((i for i in ids if rubric.question(i) is not None), None)
         if qid is None:
             continue  # the rubric does not ask it
@@ -172,7 +211,7 @@ def answer_lines(
             text, was_cut = cut(raw, 1, width, f"{label}: ")
             out.append(Line(label, [Text(visible(text), lang_of(raw))], was_cut))
         else:
-            parts = answer_parts(rubric, q, slot.value, enabled)
+            parts = answer_words(rubric, q, slot.value, enabled)
             out.append(Line(label, [shown_text(p) for p in parts]))
     return out
 
@@ -185,7 +224,7 @@ def lines_height(lead: str, items: list[Line]) -> float:
         lead
         + ". "
         + " ".join(
-            f"{i.label}: " + ("; ".join(p.text for p in i.parts) or "not answered") + "."
+            f"{i.label}: " + ("; ".join(p.text for p in i.parts) or _("not answered")) + "."
             for i in items
         )
     )
@@ -203,11 +242,14 @@ def preparer_parts(review: Review) -> list[Text]:
 def endorsement(rubric: Rubric) -> str:
     """The line that says whose method this is and that no one endorsed it: the rubric's own
     words (publisher, note on scores), never the template's."""
-    parts = [f"Method: {rubric.publisher}." if rubric.publisher else ""]
+    parts = [
+        _("Method: %(publisher)s.") % {"publisher": rubric.publisher} if rubric.publisher else ""
+    ]
     if rubric.score_note:
         parts.append(rubric.score_note)
     elif rubric.disclaimer:
         parts.append(rubric.disclaimer.split(". ")[0].rstrip(".") + ".")
+    parts.append(translation_line())
     return " ".join(p for p in parts if p)
 
 
@@ -248,7 +290,7 @@ def population_rows(
     for key in order:
         if key == "" and not (gains[key] or bears[key]):
             continue
-        label = labels.get(key, key) if key else "Not tied to a named population"
+        label = labels.get(key, key) if key else _("Not tied to a named population")
         g = [t for _, t in sorted(gains[key], key=lambda x: x[0])]
         b = [t for _, t in sorted(bears[key], key=lambda x: x[0])]
         n = per_cell if len(impacts) <= NAMED_ALL else 1
@@ -274,7 +316,8 @@ def row_height(row: PopulationRow, columns: tuple[str, ...]) -> float:
         names, more = (
             (row.gains, row.gains_more) if name == "gains" else (row.bears, row.bears_more)
         )
-        cells.append(("; ".join(names) + (f"; and {more} more" if more else ""), WIDTH * share))
+        more_text = "; " + _("and %(count)s more") % {"count": more} if more else ""
+        cells.append(("; ".join(names) + more_text, WIDTH * share))
     return max(height(text or "–", width - 8) for text, width in cells) + ROW_PADDING
 
 
@@ -293,7 +336,7 @@ def mitigation_items(
             status_value = entry["answers"].get(spec.mitigation_status or "", MISSING)
             status_q = entry["questions"].get(spec.mitigation_status or "")
             status = (
-                "; ".join(answer_parts(rubric, status_q, status_value, frozenset()))
+                "; ".join(answer_words(rubric, status_q, status_value, frozenset()))
                 if status_q is not None and is_answered(status_value)
                 else ""
             )
@@ -315,7 +358,7 @@ def mitigation_items(
 
 def mitigation_height(m: Mitigation) -> float:
     text = f"{m.determinant} ({m.status}): " + (
-        m.text.text if m.text else "no mitigation described"
+        m.text.text if m.text else _("no mitigation described")
     )
     return height(text, WIDTH - 14) + LIST_ITEM
 
@@ -339,7 +382,7 @@ def flag_lines(
             names = [labels.get(f.item or "", f.item or "") for f in flags]
             shown = "; ".join(names[:named])
             if len(names) > named:
-                shown += f" and {len(names) - named} more"
+                shown += " " + _("and %(count)s more") % {"count": len(names) - named}
             message = rule.message.replace("{item}", shown)
         elif len(flags) > 1:
             out += [FlagLine(f.severity, f.message, f.cap) for f in flags]
