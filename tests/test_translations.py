@@ -114,7 +114,9 @@ def test_keys_are_built_from_ids_and_stay_across_versions(kc: Rubric) -> None:
     assert len(shared) > len(older) * 0.8
 
 
-_ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+_ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda i: i not in {"y", "n", "yes", "no", "on", "off", "true", "false"}
+)
 _texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1)
 
 
@@ -400,3 +402,24 @@ def test_rubric_list_skips_translation_files() -> None:
     assert not any("." in rubric_id for rubric_id in shipped_rubrics())
     code, out, _ = run("rubric", "show", "king-county-esj", "-f", "json")
     assert code == 0 and json.loads(out)["hash"] == load_rubric("king-county-esj").content_hash
+
+
+def test_a_changed_copy_of_a_shipped_rubric_keeps_english_where_its_text_changed(
+    tmp_path: Path,
+) -> None:
+    """A file made from the shipped text is not applied to a copy whose English says
+    something else, even under the same id and version; `rubric doc` of the copy finds the
+    translation beside it."""
+    text = KC.read_text(encoding="utf-8").replace(
+        "label: Advances equity", "label: Clearly advances equity"
+    )
+    (tmp_path / KC.name).write_text(text, encoding="utf-8")
+    shutil.copy(SPANISH, tmp_path / SPANISH.name)
+    copy = load_rubric(tmp_path / KC.name)
+    spanish = translated(copy, "es", folder=tmp_path)
+    assert spanish.band("advances").label == "Clearly advances equity"
+    assert spanish.band("risk").label == "Riesgo de profundizar las inequidades"
+    assert list(missing_keys(copy, "es", folder=tmp_path)) == ["scoring.bands.advances.label"]
+    assert translated(copy, "es", folder=tmp_path) is spanish  # cached
+    code, out, _ = run("rubric", "doc", str(tmp_path / KC.name), "--lang", "es")
+    assert code == 0 and "Riesgo de profundizar las inequidades" in out

@@ -189,17 +189,22 @@ def usable(rubric: Rubric, translation: Translation) -> dict[str, str]:
 def unchanged_since(
     rubric: Rubric, version: str | None, english: dict[str, str]
 ) -> set[str] | None:
-    """Keys whose English is the same in `version` as in this rubric; None when the file
-    was translated from this version, or the other version cannot be read."""
-    if version is None or version == rubric.version:
-        return None
-    if rubric.id not in shipped_rubrics():
+    """For a shipped rubric's translation made from another text of it (another version, or
+    a changed copy): the keys whose English is the same in both. None when the file was
+    made from this very rubric, or from a version this tool does not ship."""
+    if version is None or rubric.id not in shipped_rubrics():
         return None
     try:
-        source = translatable(load_rubric(f"{rubric.id}@{version}"))
+        source = load_rubric(f"{rubric.id}@{version}")
     except EsjError:
         return None
-    return {key for key, text in english.items() if source.get(key) == text}
+    if source.content_hash == rubric.content_hash:
+        return None
+    made_from = translatable(source)
+    return {key for key, text in english.items() if made_from.get(key) == text}
+
+
+_TRANSLATED: OrderedDict[tuple[int, str], tuple[Translation, Rubric, Rubric]] = OrderedDict()
 
 
 def translated(rubric: Rubric, lang: str, *, folder: Path | None = None) -> Rubric:
@@ -209,16 +214,23 @@ def translated(rubric: Rubric, lang: str, *, folder: Path | None = None) -> Rubr
     translation = _translation(rubric, lang, folder)
     if translation is None:
         return rubric
+    key = (id(translation), rubric.content_hash)
+    cached = _TRANSLATED.get(key)
+    if cached and cached[0] is translation and cached[1] is rubric:
+        return cached[2]
     texts = usable(rubric, translation)
-    if not texts:
-        return rubric
-    copy: Rubric = rebuild(rubric, "", lambda key, english: texts.get(key, english))
-    private = copy.__pydantic_private__
-    assert private is not None
-    # Same rubric, other words: the English hash (reports and caches name the rubric by it),
-    # and lookups rebuilt from the translated models.
-    private.update(_hash=rubric.content_hash, _questions=None, _choices={})
-    return copy
+    result = rubric
+    if texts:
+        result = rebuild(rubric, "", lambda key, english: texts.get(key, english))
+        private = result.__pydantic_private__
+        assert private is not None
+        # Same rubric, other words: the English hash (reports and caches name the rubric by
+        # it), and lookups rebuilt from the translated models.
+        private.update(_hash=rubric.content_hash, _questions=None, _choices={})
+    _TRANSLATED[key] = (translation, rubric, result)
+    while len(_TRANSLATED) > 16:
+        _TRANSLATED.popitem(last=False)
+    return result
 
 
 @dataclass(frozen=True)
