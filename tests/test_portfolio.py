@@ -334,6 +334,7 @@ def test_a_batch_of_reviews_under_two_versions_says_so_in_its_heading(tmp_path: 
     summary = run_batch_cli(tmp_path / "again", tmp_path / "in")
     assert summary["versions"] == ["king-county-esj 2.0.0"]
     html = (tmp_path / "again" / "portfolio.html").read_text(encoding="utf-8")
-    assert (
-        "proposals reviewed with King County Equity and Social Justice impact review 2.0.0." in html
+    assert (  # one proposal: "1 proposal reviewed" (the catalogue's plural forms)
+        "1 proposal reviewed with King County Equity and Social Justice impact review 2.0.0."
+        in html
     )

@@ -25,11 +25,19 @@ STATE_DIR = ".esj-batch"
 
 
 def cache_key(
-    digest: str, rubric_hash: str, formats: tuple[str, ...], variant: str, name: str
+    digest: str,
+    rubric_hash: str,
+    formats: tuple[str, ...],
+    variant: str,
+    name: str,
+    langs: tuple[str, ...] = ("en",),
 ) -> str:
     """Everything a proposal's outputs depend on: its input's content hash, the rubric's,
-    the output formats, the PDF variant, the output name and the tool version."""
+    the output formats, the PDF variant, the output name, the report languages (English
+    alone, as before languages, adds nothing) and the tool version."""
     text = f"{digest}|{rubric_hash}|{__version__}|{RECORD}|{formats}|{variant}|{name}"
+    if langs != ("en",):
+        text += f"|{','.join(langs)}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

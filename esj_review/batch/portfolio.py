@@ -310,10 +310,35 @@ def write_summary(
     formats: tuple[str, ...],
     earlier: dict[str, Any] | None = None,
     today: dt.date | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Write summary.csv, summary.json, errors.csv and portfolio.html (and .pdf), each
     streamed to its file; with `earlier` (`compare.load_previous`), what changed since it.
-    `today` (default: `generated`) starts the quarter of commitments coming due."""
+    `today` (default: `generated`) starts the quarter of commitments coming due. The
+    portfolio is written in `lang`; the summary files are data, in the rubric's English."""
+    from esj_review.core.i18n import use_language
+
+    with use_language(lang):
+        return _write_summary(
+            out, rubric, records, problems, threshold, generated, formats, earlier, today, lang
+        )
+
+
+def _write_summary(
+    out: Path,
+    rubric: Rubric,
+    records: Sequence[dict[str, Any]],
+    problems: Sequence[dict[str, str]],
+    threshold: float | None,
+    generated: dt.date,
+    formats: tuple[str, ...],
+    earlier: dict[str, Any] | None,
+    today: dt.date | None,
+    lang: str,
+) -> dict[str, Any]:
+    from esj_review.core.i18n import _
+    from esj_review.core.translations import translated
+
     data = portfolio(rubric, records, problems, threshold, generated, today)
     if earlier is not None:
         data["compared"] = compare(rubric, earlier, data["proposals"])
@@ -324,16 +349,17 @@ def write_summary(
     unchanged = previous == digest.hexdigest()
     errors = itertools.chain([ERROR_COLUMNS], ([p[c] for c in ERROR_COLUMNS] for p in problems))
     atomic_write(out / "errors.csv", csv_lines(errors))
-    atomic_write(out / "portfolio.html", stream_portfolio_html(data, rubric))
+    shown = translated(rubric, lang)  # the portfolio's rubric texts, in its language
+    atomic_write(out / "portfolio.html", stream_portfolio_html(data, shown))
     if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf
 
         summary = (out / "summary.json").read_text(encoding="utf-8")  # written just above
         pdf = html_to_pdf(
-            "".join(stream_portfolio_html(data, rubric, "pdf")),
+            "".join(stream_portfolio_html(data, shown, "pdf")),
             generated,
             "archival",
-            [("summary.json", summary, "The portfolio summary as JSON.", "Data")],
+            [("summary.json", summary, _("The portfolio summary as JSON."), "Data")],
             f"portfolio:{generated}:{digest.hexdigest()}",
         )
         atomic_write(out / "portfolio.pdf", pdf)
@@ -350,9 +376,19 @@ def stream_portfolio_html(
     data: dict[str, Any], rubric: Rubric, medium: str = "html"
 ) -> Iterator[str]:
     """The portfolio report as HTML, a piece at a time."""
+    from esj_review.core.i18n import DEFAULT, _, current_language, money
     from esj_review.report.documents import stream_page
 
     shown = marks(data.get("compared"))
+    labels = {b.id: b.label for b in rubric.scoring.bands}
+    english = current_language() == DEFAULT
+
+    def band_name(band: str | None, label: str) -> str:
+        """A band's label in the portfolio's language (the records carry the English)."""
+        if english:
+            return label
+        return labels.get(band, label) if band is not None else _("Incomplete")
+
     return stream_page(
         "portfolio.html.j2",
         medium,
@@ -360,4 +396,6 @@ def stream_portfolio_html(
         rubric=rubric,
         flag_notes=flag_notes,
         moved=lambda pid: mark_of(shown, pid),
+        band_name=band_name,
+        dollars=money,
     )

@@ -35,6 +35,7 @@ class Settings:
     generated: dt.date
     debug: bool = False
     inputs: frozenset[str] = frozenset()  # input files named on the command line, resolved
+    langs: tuple[str, ...] = ("en",)  # one report per language; English as `ID.pdf`
 
 
 @dataclass
@@ -141,7 +142,9 @@ def _process(job: Job, settings: Settings) -> Outcome:
     pid = str(proposal.get("id", "")) if isinstance(proposal, dict) else ""
     checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
     review, rub, slots = checked.review, checked.rubric, checked.slots
-    key = cache_key(job.digest, rub.content_hash, settings.formats, settings.variant, job.name)
+    key = cache_key(
+        job.digest, rub.content_hash, settings.formats, settings.variant, job.name, settings.langs
+    )
     cache = RunCache(settings.out)
     if settings.formats and not settings.force:
         saved = cache.lookup(job.name, key)
@@ -154,23 +157,40 @@ def _process(job: Job, settings: Settings) -> Outcome:
         )
     card = score(rub, review, slots)
     outputs = []
-    if settings.formats:
-        from esj_review.report.context import build_context
-        from esj_review.report.formats import FORMATS
-
-        ctx = build_context(rub, review, card, settings.generated)
-        for name in settings.formats:
-            fmt = FORMATS[name]
-            target = f"{job.name}{fmt.suffix}"
-            path = settings.out / target
-            if str(path.resolve()) in settings.inputs:
-                raise EsjError(f"{path} is one of this batch's inputs; not written over it")
-            atomic_write(path, fmt.render(ctx, settings.variant, False))
-            outputs.append(target)
+    for lang in settings.langs if settings.formats else ():
+        outputs += _reports(job, settings, rub, review, card, lang)
     record = summary_record(rub, review, card, job, outputs, slots)
     if settings.formats:
         cache.save(job.name, key, record)
     return Outcome(job.source, record)
+
+
+def _reports(
+    job: Job, settings: Settings, rub: Rubric, review: Any, card: Any, lang: str
+) -> list[str]:
+    """The proposal's reports in one language: `ID.pdf` in English, `ID.es.pdf` in Spanish,
+    with the rubric's translation (`core.translations`) and the catalogue's texts."""
+    from esj_review.core.i18n import DEFAULT, use_language
+    from esj_review.core.scoring import score
+    from esj_review.core.translations import translated
+    from esj_review.report.context import build_context
+    from esj_review.report.formats import FORMATS
+
+    written = []
+    with use_language(lang):
+        if lang != DEFAULT:
+            rub = translated(rub, lang)
+            card = score(rub, review)  # the same numbers; flags and labels in the language
+        ctx = build_context(rub, review, card, settings.generated)
+        for name in settings.formats:
+            fmt = FORMATS[name]
+            target = f"{job.name}{'' if lang == DEFAULT else '.' + lang}{fmt.suffix}"
+            path = settings.out / target
+            if str(path.resolve()) in settings.inputs:
+                raise EsjError(f"{path} is one of this batch's inputs; not written over it")
+            atomic_write(path, fmt.render(ctx, settings.variant, False))
+            written.append(target)
+    return written
 
 
 def summary_record(

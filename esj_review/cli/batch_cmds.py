@@ -91,6 +91,15 @@ def batch(
             "what changed since it (new, removed, bands moved up or down).",
         ),
     ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LANGS",
+            help="Report languages, separated by commas (es,en): one report per language, "
+            "ID.es.pdf beside ID.pdf; the portfolio in the first.",
+        ),
+    ] = "en",
 ) -> None:
     """Review many proposals: validate, score and report each; summary, portfolio and errors."""
     import os
@@ -101,6 +110,7 @@ def batch(
     from esj_review.report.render import report_date
 
     formats = parse_format_list(format)
+    langs = _languages(lang)
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
@@ -113,7 +123,9 @@ def batch(
 
         previous = load_previous(compare, rub)
     debug = bool(ctx.parent is not None and ctx.parent.params.get("debug"))
-    settings = Settings(out, formats, pdf_variant.value, rubric, force, report_date(), debug)
+    settings = Settings(
+        out, formats, pdf_variant.value, rubric, force, report_date(), debug, langs=langs
+    )
     _make_out(out)
     from esj_review.cli.progress import BatchProgress
 
@@ -126,6 +138,19 @@ def batch(
         _finish(rub, result, settings, fail_under, previous)
     finally:
         result.close()
+
+
+def _languages(text: str) -> tuple[str, ...]:
+    """The --lang list, each language checked (a usage error names those there are), in
+    the order given, each once."""
+    from esj_review.report.render import check_language
+
+    langs = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    if not langs:
+        raise UsageError("--lang: name at least one language")
+    for one in langs:
+        check_language(one)
+    return langs
 
 
 def _finish(
@@ -156,6 +181,7 @@ def _finish(
             settings.generated,
             formats,
             previous,
+            lang=settings.langs[0],
         )
     except EsjError:
         raise

@@ -9,7 +9,8 @@ does not pay for it. In English every format is the one the report always used, 
 output does not change.
 
 Each catalogue says in its header comment whether a qualified translator has reviewed it
-(`# Review-Status: ...`; `pybabel update` keeps header comments, not unknown header fields).
+(`# Review-Status: ...`, `# Reviewed-By: ...`, `# Reviewed-On: ...`): `pybabel update` keeps
+header comments but drops header fields it does not know, such as `X-Review-Status`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import datetime as dt
 import functools
 import gettext
 import io
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,12 +29,13 @@ DOMAIN = "esj_review"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 FORMAT_LOCALES = {"es": "es_US"}
 """The CLDR locale numbers, money and dates are written in, where it is not the language
-itself. Spanish: the United States' Spanish (es_US), as Spanish-speaking residents of King
-County read amounts: "$1,200,000" and "72.5", the dollar sign before the amount and the
-digits grouped as on every bill and pay stub, not Spain's "1.200.000,00 US$" (where "1.200"
-reads as one point two); dates in words, "30 de junio de 2027"."""
+itself. Spanish: the United States' Spanish (es_US), as Spanish-speaking residents of a US
+county read amounts: "$1,200,000" and "72.5", the dollar sign before the amount and the
+digits grouped as on every bill and pay stub (and as in Mexico and Central America), not
+Spain's "1.200.000,00 US$" (where "1.200" reads as one point two); dates in words,
+"30 de junio de 2027"."""
 NOT_REVIEWED = "not reviewed by a qualified translator"
-_STATUS = re.compile(r"^Review-Status:\s*(.*)$", re.MULTILINE)
+_REVIEW_KEYS = ("Review-Status", "Reviewed-By", "Reviewed-On")
 
 _current: ContextVar[str] = ContextVar("esj_review_language", default=DEFAULT)
 
@@ -86,21 +87,37 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def review_header(lang: str) -> dict[str, str]:
+    """The review lines of the catalogue's header comment: `Review-Status`, `Reviewed-By`,
+    `Reviewed-On` (empty values left out)."""
+    if lang == DEFAULT or not catalogue_path(lang).is_file():
+        return {}
+    found: dict[str, str] = {}
+    for line in str(getattr(_read(lang), "header_comment", "")).splitlines():
+        key, colon, value = line.lstrip("#").strip().partition(":")
+        if colon and key in _REVIEW_KEYS and value.strip():
+            found[key] = value.strip()
+    return found
+
+
 def catalogue_status(lang: str) -> str:
     """Whether a qualified translator has reviewed the catalogue of `lang`: its header's
-    `Review-Status` line ("" for English, which is the original)."""
+    `Review-Status` (and, when reviewed, by whom and when); "" for English, the original."""
     if lang == DEFAULT:
         return ""
-    if not catalogue_path(lang).is_file():
-        return NOT_REVIEWED
-    header = str(getattr(_read(lang), "header_comment", ""))
-    found = _STATUS.search(header.replace("# ", "").replace("#", ""))
-    return found[1].strip() if found else NOT_REVIEWED
+    header = review_header(lang)
+    status = header.get("Review-Status", NOT_REVIEWED)
+    if not status.lower().startswith("reviewed"):
+        return status
+    details = [header[k] for k in ("Reviewed-By", "Reviewed-On") if k in header]
+    return f"{status} ({', '.join(details)})" if details else status
 
 
 def is_reviewed(lang: str) -> bool:
     """True only when the catalogue's header says a person reviewed it."""
-    return lang == DEFAULT or catalogue_status(lang).lower().startswith("reviewed")
+    return lang == DEFAULT or review_header(lang).get("Review-Status", "").lower().startswith(
+        "reviewed"
+    )
 
 
 def _(message: str) -> str:

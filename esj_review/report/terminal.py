@@ -10,11 +10,13 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from esj_review.core import i18n
 from esj_review.core.answers import plain_answer
+from esj_review.core.i18n import _, ngettext
 from esj_review.core.lint import LintReport
 from esj_review.core.rubric import TAXONOMIES, Rubric
 from esj_review.core.scoring import Scorecard
-from esj_review.core.text import neutral, plural
+from esj_review.core.text import neutral
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -24,60 +26,83 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
     head = Text()
     head.append(neutral(card.proposal.title) + "\n", style="bold")
     head.append(neutral(f"{card.proposal.id} · {rubric.title} {rubric.version} "), style="dim")
-    head.append(f"(rubric hash {card.rubric.hash[:12]})\n\n", style="dim")
+    head.append(_("(rubric hash %(hash)s)") % {"hash": card.rubric.hash[:12]} + "\n\n", style="dim")
     if card.score is None:
-        head.append("Incomplete: ", style="bold yellow")
-        missing = plural(len(card.gaps), "required answer")
-        head.append(f"{missing} missing, so there is no score yet.\n")
+        head.append(_("Incomplete:") + " ", style="bold yellow")
+        n = len(card.gaps)
+        missing = ngettext(
+            "%(num)d required answer missing, so there is no score yet.",
+            "%(num)d required answers missing, so there is no score yet.",
+            n,
+        )
+        head.append(missing % {"num": n} + "\n")
     else:
         assert card.band is not None
-        head.append(f"Score {card.score:g} / 100 · ", style="bold")
+        head.append(
+            _("Score %(score)s / 100") % {"score": i18n.number(card.score)} + " · ", style="bold"
+        )
         head.append(card.band.label, style="bold green" if card.band.id == "advances" else "bold")
         head.append("\n")
         if card.impact is not None:
-            head.append(
-                f"Impact: benefits {card.impact.benefit:g} - burdens left {card.impact.burden:g}"
-                f" = net {card.impact.net:+g}\n"
-            )
+            impact = _("Impact: benefits %(benefits)s - burdens left %(burdens)s = net %(net)s")
+            values = {
+                "benefits": i18n.number(card.impact.benefit),
+                "burdens": i18n.number(card.impact.burden),
+                "net": i18n.signed(card.impact.net),
+            }
+            head.append(impact % values + "\n")
         if card.confidence is not None:
-            head.append(
-                f"Confidence {card.confidence.label} ({card.confidence.percent:g}% of the "
-                "process and evidence points)\n"
-            )
+            confidence = _("Confidence %(level)s (%(percent)s of the process and evidence points)")
+            values = {
+                "level": card.confidence.label,
+                "percent": i18n.percent(card.confidence.percent),
+            }
+            head.append(confidence % values + "\n")
         if card.uncapped_band and card.uncapped_band.id != card.band.id:
-            why = "a flag or low confidence" if card.confidence else "a flag"
-            head.append(f"Capped by {why}; the impact alone gives: {card.uncapped_band.label}\n")
-    head.append(f"Completeness {card.completeness:g}% of required questions answered\n")
+            capped = (
+                _("Capped by a flag or low confidence; the impact alone gives: %(band)s")
+                if card.confidence
+                else _("Capped by a flag; the impact alone gives: %(band)s")
+            )
+            head.append(capped % {"band": card.uncapped_band.label} + "\n")
+    completeness = _("Completeness %(percent)s of required questions answered")
+    head.append(completeness % {"percent": i18n.percent(card.completeness)} + "\n")
 
-    title = "Confidence: process and evidence" if card.confidence else "Components"
+    title = _("Confidence: process and evidence") if card.confidence else _("Components")
     table = Table(title=title, title_justify="left")
-    table.add_column("Component")
-    table.add_column("Weight", justify="right")
-    table.add_column("Points", justify="right")
-    table.add_column("Percent", justify="right")
+    table.add_column(_("Component"))
+    table.add_column(_("Weight"), justify="right")
+    table.add_column(_("Points"), justify="right")
+    table.add_column(_("Percent"), justify="right")
     if card.complete:
-        table.add_column("Of the confidence" if card.confidence else "Of 100", justify="right")
+        table.add_column(
+            _("Of the confidence") if card.confidence else _("Of 100"), justify="right"
+        )
     for comp in card.components:
         if comp.applicable:
-            row = [f"{comp.points:g}/{comp.max:g}", f"{comp.percent:g}%"]
+            row = [
+                f"{i18n.number(comp.points)}/{i18n.number(comp.max)}",
+                i18n.percent(comp.percent or 0),
+            ]
         else:
-            row = ["-", "n/a"]
+            row = ["-", _("n/a")]
         if card.complete:
-            row.append(f"{comp.contribution:.1f}")
-        table.add_row(comp.label, f"{comp.weight:g}", *row)
+            row.append(i18n.fixed(comp.contribution, 1))
+        table.add_row(comp.label, i18n.number(comp.weight), *row)
     parts: list[RenderableType] = [head, table] if card.components else [head]
     if card.flags:
-        flags = listing("Flags")
+        flags = listing(_("Flags"))
         for flag in card.flags:
             message = Text(neutral(flag.message))
             if flag.cap:
-                message.append(f" Band at most: {rubric.band(flag.cap).label}.", style="dim")
+                band = rubric.band(flag.cap).label
+                message.append(" " + _("Band at most: %(band)s.") % {"band": band}, style="dim")
             flags.add_row(
-                Text(flag.severity.upper(), SEVERITY_STYLE.get(flag.severity, "")), message
+                Text(severity_word(flag.severity), SEVERITY_STYLE.get(flag.severity, "")), message
             )
         parts.append(flags)
     if card.gaps:
-        gaps = listing("Gaps (required, not answered)")
+        gaps = listing(_("Gaps (required, not answered)"))
         for gap in card.gaps:
             gaps.add_row(
                 Text(neutral(gap.question), style="yellow", overflow="fold"),
@@ -85,17 +110,33 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
             )
         parts.append(gaps)
     if card.hidden_answers:
-        hidden = listing("Answers kept but not scored (hidden by a condition)")
+        hidden = listing(_("Answers kept but not scored (hidden by a condition)"))
         for path in card.hidden_answers:
             hidden.add_row(Text(neutral(path)), Text(""))
         parts.append(hidden)
     if ledger:
         parts.append(ledger_view(card))
-    method = "esj-review's method (esj-review rubric doc)."
     note = rubric.score_note.rstrip(".")
-    closing = f"{note}; this score is {method}" if note else f"This score is {method}"
+    closing = (
+        _("%(note)s; this score is esj-review's method (esj-review rubric doc).") % {"note": note}
+        if note
+        else _("This score is esj-review's method (esj-review rubric doc).")
+    )
     parts.append(Text(closing, style="dim"))  # the rubric's note: no jurisdiction named here
     return Group(*parts)
+
+
+SEVERITY_WORDS = {
+    "critical": i18n.N_("CRITICAL"),
+    "warning": i18n.N_("WARNING"),
+    "info": i18n.N_("INFO"),
+}
+
+
+def severity_word(severity: str) -> str:
+    """A flag's severity as the terminal shows it ("CRITICAL")."""
+    word = SEVERITY_WORDS.get(severity)
+    return _(word) if word else severity.upper()
 
 
 def listing(title: str, *, gap: int = 2, narrow_lead: bool = False) -> Table:
@@ -116,13 +157,13 @@ def listing(title: str, *, gap: int = 2, narrow_lead: bool = False) -> Table:
 
 def ledger_view(card: Scorecard) -> Table:
     """Every scored answer, grouped by component: question, answer, points, share, rule."""
-    table = Table(title="Ledger", title_justify="left")
-    table.add_column("Question", overflow="fold")
-    table.add_column("Answer", overflow="fold", max_width=24)
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Of 100", justify="right", no_wrap=True)
-    table.add_column("Rule", overflow="fold")
-    labels = {"impact": "Impact (benefits and burdens)"}
+    table = Table(title=_("Ledger"), title_justify="left")
+    table.add_column(_("Question"), overflow="fold")
+    table.add_column(_("Answer"), overflow="fold", max_width=24)
+    table.add_column(_("Points"), justify="right", no_wrap=True)
+    table.add_column(_("Of 100"), justify="right", no_wrap=True)
+    table.add_column(_("Rule"), overflow="fold")
+    labels = {"impact": _("Impact (benefits and burdens)")}
     labels.update({c.id: c.label for c in card.components})
     order = list(labels)
     current = None
@@ -136,8 +177,8 @@ def ledger_view(card: Scorecard) -> Table:
         table.add_row(
             Text(neutral(entry.question)),
             Text(neutral(shown)),
-            f"{entry.points:g}/{entry.max:g}",
-            f"{entry.contribution:.2f}",
+            f"{i18n.number(entry.points)}/{i18n.number(entry.max)}",
+            i18n.fixed(entry.contribution, 2),
             Text(entry.rule),
         )
     return table
