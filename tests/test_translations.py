@@ -423,3 +423,24 @@ def test_a_changed_copy_of_a_shipped_rubric_keeps_english_where_its_text_changed
     assert translated(copy, "es", folder=tmp_path) is spanish  # cached
     code, out, _ = run("rubric", "doc", str(tmp_path / KC.name), "--lang", "es")
     assert code == 0 and "Riesgo de profundizar las inequidades" in out
+
+
+def test_writing_over_a_translation_keeps_its_texts(kc: Rubric, tmp_path: Path) -> None:
+    """For a new rubric version a translator starts from the file already made: texts whose
+    English is unchanged are kept, the others are shown as comments and left null."""
+    path = tmp_path / SPANISH.name
+    shutil.copy(SPANISH, path)
+    code, _, err = run(
+        "rubric", "translation", "king-county-esj@2.0.0", "--lang", "es", "-o", str(path)
+    )
+    assert code == 0, err
+    assert "dropped (no such text in king-county-esj 2.0.0)" in err
+    older = load_rubric("king-county-esj@2.0.0")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["version"] == "2.0.0" and set(data["strings"]) == set(translatable(older))
+    assert data["strings"]["disclaimer"] is None  # its English differs from 3.1.0's
+    assert "# earlier translation, of English that has since changed:" in path.read_text()
+    assert data["strings"]["scoring.bands.advances.label"] == "Promueve la equidad"
+    code, _, err = run("rubric", "translation", "king-county-esj", "--lang", "vi", "-o", str(path))
+    assert code == 1 and "refusing to replace it" in err
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["lang"] == "es"

@@ -149,7 +149,7 @@ def rubric_doc(
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file.")
     ] = None,
     lang: Annotated[
-        str, typer.Option("--lang", metavar="LANG", help="Language (es, ...); default English.")
+        str, typer.Option("--lang", metavar="LANG", help="The language to write in (es).")
     ] = "en",
 ) -> None:
     """Print a Markdown catalogue: every section, question, choice, point, band and flag."""
@@ -173,7 +173,13 @@ def rubric_translation(
         str, typer.Option("--lang", metavar="LANG", help="The language to translate into (es).")
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to a file; the texts of a translation already there are kept.",
+        ),
     ] = None,
 ) -> None:
     """Write a translation file to start from: every text of the rubric under its key, the
@@ -185,7 +191,42 @@ def rubric_translation(
     if lang.split("-")[0] == "en":
         raise UsageError("--lang: the rubric is written in English; name another language")
     rub = load_rubric(ref)
-    write_out(skeleton(rub, lang), output, *rubric_file(ref))
+    kept: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    if output is not None and output.exists():
+        kept = _kept_texts(output, rub, lang)
+    write_out(skeleton(rub, lang, *kept), output, *rubric_file(ref))
+
+
+def _kept_texts(output: Path, rub: Rubric, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The texts of the translation already at `output` that still apply to the rubric, and
+    those whose English has changed since (shown to the translator, not kept as values). The
+    file must be a translation of this rubric into `lang`, or it is left alone."""
+    from esj_review.core.errors import InputFileError, shown_path
+    from esj_review.core.translation_keys import translatable
+    from esj_review.core.translations import load_translation, unchanged_since
+
+    existing = load_translation(output).file  # raises, naming the file, if it is not one
+    if (existing.rubric, existing.lang) != (rub.id, lang):
+        raise InputFileError(
+            output,
+            f"is a translation of {existing.rubric} into {existing.lang}, not of {rub.id} "
+            f"into {lang}; refusing to replace it",
+        )
+    english = translatable(rub)
+    same = unchanged_since(rub, existing.version, english)
+    given = {k: v for k, v in existing.strings.items() if k in english and v is not None}
+    kept = {k: v for k, v in given.items() if same is None or k in same}
+    stale = {k: v for k, v in given.items() if k not in kept}
+    dropped = [k for k in existing.strings if k not in english]
+    listed = ", ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+    typer.echo(
+        f"{shown_path(output)}: kept {len(kept)} texts; {len(english) - len(kept)} to translate"
+        f" ({len(stale)} of them with an earlier translation shown, their English changed); "
+        f"{len(dropped)} dropped (no such text in {rub.id} {rub.version})"
+        + (f": {listed}" if dropped else ""),
+        err=True,
+    )
+    return kept, stale
 
 
 def check_lang(lang: str) -> None:

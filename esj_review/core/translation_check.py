@@ -94,10 +94,17 @@ def _comment(text: str) -> list[str]:
     return [f"  # {line}".rstrip() for line in lines]
 
 
-def skeleton(rubric: Rubric, lang: str, texts: dict[str, str] | None = None) -> str:
+def skeleton(
+    rubric: Rubric,
+    lang: str,
+    texts: dict[str, str] | None = None,
+    earlier: dict[str, str] | None = None,
+) -> str:
     """A translation file for `lang` holding every key of the rubric, each under its English
-    (as a comment), its value null (not translated yet) or the text given in `texts`."""
+    (as a comment), its value null (not translated yet) or the text given in `texts`; a text
+    in `earlier` (translated from English that has since changed) is shown as a comment."""
     texts = texts or {}
+    earlier = earlier or {}
     out = [
         f"# {rubric.id} {rubric.version} in {lang!s}: written by `esj-review rubric translation`.",
         "# Under each English text (the comment), replace null with the translation; a text",
@@ -115,6 +122,9 @@ def skeleton(rubric: Rubric, lang: str, texts: dict[str, str] | None = None) -> 
     ]
     for key, english in translatable(rubric).items():
         out.extend(_comment(english))
+        if key in earlier:
+            out.append("  # earlier translation, of English that has since changed:")
+            out.extend(_comment(earlier[key]))
         given = texts.get(key)
         value = json.dumps(given, ensure_ascii=False) if given is not None else "null"
         out.append(f"  {key}: {value}")
