@@ -22,6 +22,7 @@ import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from pathlib import Path
 
 DEFAULT = "en"
@@ -158,7 +159,7 @@ def number(value: float) -> str:
         return f"{value:g}"
     from babel.numbers import format_decimal
 
-    return format_decimal(float(f"{value:g}"), locale=format_locale(lang))
+    return format_decimal(Decimal(f"{value:g}"), locale=format_locale(lang))
 
 
 def signed(value: float) -> str:
@@ -187,9 +188,8 @@ def percent(value: float) -> str:
         return f"{value:g}%"
     from babel.numbers import format_percent
 
-    return format_percent(
-        float(f"{value:g}") / 100, locale=format_locale(lang), decimal_quantization=False
-    )
+    share = Decimal(f"{value:g}") / 100  # exact: 93.3 stays 93.3, not 93.29999…
+    return format_percent(share, locale=format_locale(lang), decimal_quantization=False)
 
 
 def money(amount: float) -> str:

@@ -7,6 +7,7 @@ context turns it into `Shown` values.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
+from esj_review.report.fit import text_em
 from esj_review.report.language import answer_words, english
 from esj_review.report.text import visible
 
@@ -277,6 +279,26 @@ CHART_BARS = 200.0  # the longest bar (the heaviest component); its value label 
 CHART_ROW = 24.0
 
 
+CHART_SMALLEST = 7.0  # points: a label still too long at this size is cut (the table has it)
+
+
+def label_size(label: str) -> float:
+    """The font size (points, from 10 down to CHART_SMALLEST) at which a bar's label fits
+    before the bars start: a longer label (a translation) is set smaller, not cut off."""
+    room = CHART_LABEL - 8
+    width = text_em(label) * 10
+    return 10.0 if width <= room else max(CHART_SMALLEST, math.floor(100 * room / width) / 10)
+
+
+def label_cut(label: str) -> str:
+    """A label cut at a word to fit at the smallest size, with "…"."""
+    room = CHART_LABEL - 8
+    words = label.split()
+    while len(words) > 1 and text_em(" ".join(words) + " …") * CHART_SMALLEST * 1.05 > room:
+        words.pop()
+    return " ".join(words) + " …"
+
+
 def chart(card: Scorecard) -> dict[str, Any]:
     """Bars whose full length is the component's weight and whose filled part is its points."""
     heaviest = max((c.weight for c in card.components), default=0) or 1
@@ -284,9 +306,11 @@ def chart(card: Scorecard) -> dict[str, Any]:
     for n, c in enumerate(card.components):
         full = CHART_BARS * c.weight / heaviest
         done = full * (c.percent or 0) / 100 if c.applicable else 0.0
+        size = label_size(c.label)
         bars.append(
             {
-                "label": c.label,
+                "label": c.label if size > CHART_SMALLEST else label_cut(c.label),
+                "size": size,
                 "y": CHART_ROW * n + 4,
                 "full": round(full, 1),
                 "done": round(done, 1),

@@ -132,9 +132,14 @@ def page_css() -> markupsafe.Markup:
     language (nothing for English: the style sheets have them)."""
     if i18n.current_language() == i18n.DEFAULT:
         return markupsafe.Markup("")
+    from esj_review.report.language import translation_line
+
     rules = []
     for selector, message, values in _PAGE_TEXTS:
-        pieces = _PLACEHOLDER.split(i18n._(message))
+        text = i18n._(message)
+        if selector.startswith("@page { @bottom-left") and translation_line():
+            text += " · " + translation_line()  # on every page: never taken as official
+        pieces = _PLACEHOLDER.split(text)
         content = " ".join(
             values.get(piece, '""') if n % 2 else f'"{css_string(piece)}"'
             for n, piece in enumerate(pieces)

@@ -67,11 +67,12 @@ def translation_note(lang: str | None = None) -> str:
 
 
 def translation_line(lang: str | None = None) -> str:
-    """Page 1's short word on an unreviewed translation ("" for English or a reviewed one)."""
+    """The running footer's word on an unreviewed translation, on every page ("" for English
+    or a reviewed one); the method page says it at length."""
     lang = lang or i18n.current_language()
     if lang == i18n.DEFAULT or i18n.is_reviewed(lang):
         return ""
-    return _("Unreviewed translation, not official; see section 5.")
+    return _("Unreviewed translation, not official")
 
 
 def reason_sentence(rubric: Rubric, card: Scorecard) -> str:

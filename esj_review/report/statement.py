@@ -45,9 +45,11 @@ from esj_review.report.fit import (
     tall,
     text_em,
 )
+from esj_review.report.language import english
 from esj_review.report.statement_lists import (
     ACCOUNTABILITY,
     ENGAGEMENT,
+    POPULATION_COLUMN,
     FlagLine,
     Line,
     Mitigation,
@@ -81,6 +83,9 @@ def results_lead() -> str:
     return _("Desired results:") + " "
 
 
+TRANSLATION_RESERVE = 2 * LINE
+"""Room a translation keeps free on page 1 beyond the estimate, which was tuned on English:
+longer words wrap sooner than the per-character estimate says."""
 GROWTH = ("populations", "benefits", "flags", "summary", "mitigations", "gaps", "results")
 
 
@@ -139,7 +144,13 @@ def build_statement(
     if roomy.fits and roomy.whole_lists:
         return roomy
     out = _build(*args, scale=1.0)
-    return out if out.fits else _build(*args, scale=0.5)
+    if out.fits:
+        return out
+    out = _build(*args, scale=0.5)
+    if out.fits or english():
+        return out
+    # a translation's longer words: the populations table may give way to its "more" line
+    return _build(*args, scale=0.5, bare=True)
 
 
 def _build(
@@ -151,6 +162,7 @@ def _build(
     facts: list[tuple[str, list[Any]]],
     reason: str,
     scale: float,
+    bare: bool = False,
 ) -> Statement:
     """The statement, with short answers cut to `scale` of their usual length."""
     enabled = review.enabled
@@ -170,6 +182,7 @@ def _build(
     ]
     out.long_title = lines(review.proposal.title, size=TITLE_SIZE, bold=True) > 3
     used = _fixed_height(review.proposal.title, pairs, reason, card, out.long_title)
+    used += _translated_band(card)
 
     # engagement and accountability, the preparer, and whose method this is
     out.engagement = answer_lines(rubric, shown, enabled, ENGAGEMENT, scale)
@@ -239,8 +252,9 @@ def _build(
             )
             if found
         ) or ("gains", "bears")
+        used += _translated_header(out.columns)
         heights = [row_height(r, out.columns) for r in rows]
-        pools.append(Pool("populations", heights, more, 3))
+        pools.append(Pool("populations", heights, more, 3, floor=0 if bare else 1))
     elif benefits_text is not None:
         narratives.append(Pool("benefits", [LINE] * min(lines(benefits_text), 6), 0, 2))
     else:
@@ -275,7 +289,7 @@ def _build(
     # the narratives grow after the lists' first items, and give up lines first
     by_name = {p.name: p for p in pools + narratives}
     order = [by_name[n] for n in GROWTH if n in by_name]
-    room = PAGE_HEIGHT - RESERVE - used
+    room = PAGE_HEIGHT - RESERVE - used - (0.0 if english() else TRANSLATION_RESERVE)
     budget = share(room, order)
     out.budget = budget
     out.fits = sum(p.cost() for p in order) <= room
@@ -352,3 +366,32 @@ def _facts_height(facts: list[tuple[str, list[str]]]) -> float:
             continue
         x += w
     return n * LINE
+
+
+# --- what a translation's longer words take (English keeps the estimates it was tuned by) ----
+
+
+def _translated_band(card: Scorecard) -> float:
+    """The verdict's band line, score and confidence, when in another language they take
+    more than one line (13 pt bold, 17 pt a line)."""
+    if english() or card.band is None:
+        return 0.0
+    confidence = ""
+    if card.confidence is not None:
+        confidence = " · " + _("Confidence: %(level)s") % {"level": card.confidence.label}
+    score = f"{card.score:g} / 100"
+    width = (text_em(card.band.label) * BOLD + text_em(score)) * 13 + text_em(confidence) * 10
+    return (math.ceil((width + 12) / (WIDTH - 20)) - 1) * 17.0
+
+
+def _translated_header(columns: tuple[str, ...]) -> float:
+    """The who-is-affected table's header row, when in another language its headings wrap."""
+    if english():
+        return 0.0
+    share_of_width = (1 - POPULATION_COLUMN[len(columns)]) / len(columns)
+    titles = {
+        "gains": _("Gains on (largest first)"),
+        "bears": _("Bears a burden on (largest first)"),
+    }
+    most = max(lines(titles[c], WIDTH * share_of_width - 8, bold=True) for c in columns)
+    return (most - 1) * LINE

@@ -15,7 +15,7 @@ from esj_review.core.review import Review
 from esj_review.core.rubric import Rubric
 from esj_review.core.scorecard import Flag, Scorecard
 from esj_review.report.fit import LIST_ITEM, ROW_PADDING, WIDTH, cut, height
-from esj_review.report.language import answer_words, translation_line
+from esj_review.report.language import answer_words
 from esj_review.report.text import Run, dir_of, lang_of, runs_of, visible
 
 POPULATION_COLUMN = {1: 0.30, 2: 0.26}  # the population column's share of the table
@@ -249,7 +249,6 @@ def endorsement(rubric: Rubric) -> str:
         parts.append(rubric.score_note)
     elif rubric.disclaimer:
         parts.append(rubric.disclaimer.split(". ")[0].rstrip(".") + ".")
-    parts.append(translation_line())
     return " ".join(p for p in parts if p)
 
 
