@@ -444,3 +444,15 @@ def test_writing_over_a_translation_keeps_its_texts(kc: Rubric, tmp_path: Path) 
     code, _, err = run("rubric", "translation", "king-county-esj", "--lang", "vi", "-o", str(path))
     assert code == 1 and "refusing to replace it" in err
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["lang"] == "es"
+
+
+def test_the_translation_digest_changes_with_the_file(kc: Rubric, tmp_path: Path) -> None:
+    from esj_review.core.translations import translation_digest
+
+    assert translation_digest(kc, "en") == "" and len(translation_digest(kc, "es")) == 64
+    folder = rubric_folder(tmp_path)
+    write_translation(folder, kc, "xx", {"title": "Uno"})
+    first = translation_digest(kc, "xx", folder=folder)
+    write_translation(folder, kc, "xx", {"title": "Otro título"})
+    assert translation_digest(kc, "xx", folder=folder) != first
+    assert translated(kc, "xx", folder=folder).title == "Otro título"

@@ -7,6 +7,7 @@ scores exactly as it does. A text the file lacks (or leaves null) is shown in En
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class Translation:
 
     path: Path
     file: TranslationFile
+    digest: str = ""  # sha256 of the file's text: what a cache of translated reports keys on
 
     @property
     def texts(self) -> dict[str, str]:
@@ -127,11 +129,13 @@ def load_translation(path: Path) -> Translation:
     key = (str(path), stat.st_mtime_ns, stat.st_size) if stat else None
     if key and key in _CACHE:
         return _CACHE[key]
-    data = parse_data(read_text(path), path)
+    text = read_text(path)
+    data = parse_data(text, path)
     problems = file_problems(data)
     if problems:
         raise ValidationFailed(path, problems)
-    loaded = Translation(path, TranslationFile.model_validate(data))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    loaded = Translation(path, TranslationFile.model_validate(data), digest)
     if key:
         _CACHE[key] = loaded
         while len(_CACHE) > 32:
@@ -231,6 +235,13 @@ def translated(rubric: Rubric, lang: str, *, folder: Path | None = None) -> Rubr
     while len(_TRANSLATED) > 16:
         _TRANSLATED.popitem(last=False)
     return result
+
+
+def translation_digest(rubric: Rubric, lang: str, *, folder: Path | None = None) -> str:
+    """sha256 of the translation file used for `lang` ("" for none): the rubric's hash stays
+    the English one, so a cache of translated reports adds this to its key."""
+    translation = _translation(rubric, lang, folder)
+    return translation.digest if translation else ""
 
 
 @dataclass(frozen=True)
