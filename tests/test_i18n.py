@@ -308,3 +308,16 @@ def test_the_wheel_carries_the_catalogues(tmp_path: Path) -> None:
 def test_no_compiled_catalogue_is_kept() -> None:
     """No .mo is committed: the catalogue is compiled in memory when first used."""
     assert not list(i18n.LOCALE_DIR.rglob("*.mo"))
+
+
+def test_the_ledger_rules_are_worded_in_spanish() -> None:
+    """The ledger's rules and the impact arithmetic: the engine's words in Spanish, the
+    answers by their short labels, the numbers unchanged."""
+    path = EXAMPLES / "capital-facility-siting.yaml"
+    review = load_review(path)
+    html = render_report(rubric_for(review, path), review, "html", lang="es").decode()
+    assert "tamaño moderado 2 × proporción prioritaria" in html
+    assert "por lo tanto × (1 - 0.15 mitigado) = -1.7" in html
+    assert "esta opción obtiene" in html
+    for english in ("priority share", "this choice scores", " mitigated)"):
+        assert english not in html

@@ -350,13 +350,15 @@ def _write_summary(
     errors = itertools.chain([ERROR_COLUMNS], ([p[c] for c in ERROR_COLUMNS] for p in problems))
     atomic_write(out / "errors.csv", csv_lines(errors))
     shown = translated(rubric, lang)  # the portfolio's rubric texts, in its language
-    atomic_write(out / "portfolio.html", stream_portfolio_html(data, shown))
+    pairs = zip(rubric.determinants, shown.determinants, strict=True)  # the same ids, in order
+    names = {a.label: b.label for a, b in pairs}
+    atomic_write(out / "portfolio.html", stream_portfolio_html(data, shown, names=names))
     if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf
 
         summary = (out / "summary.json").read_text(encoding="utf-8")  # written just above
         pdf = html_to_pdf(
-            "".join(stream_portfolio_html(data, shown, "pdf")),
+            "".join(stream_portfolio_html(data, shown, "pdf", names=names)),
             generated,
             "archival",
             [("summary.json", summary, _("The portfolio summary as JSON."), "Data")],
@@ -373,9 +375,13 @@ def render_portfolio_html(data: dict[str, Any], rubric: Rubric, medium: str = "h
 
 
 def stream_portfolio_html(
-    data: dict[str, Any], rubric: Rubric, medium: str = "html"
+    data: dict[str, Any],
+    rubric: Rubric,
+    medium: str = "html",
+    names: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """The portfolio report as HTML, a piece at a time."""
+    """The portfolio report as HTML, a piece at a time; `names`: the determinants' labels
+    in the portfolio's language, by their English (the records carry the English)."""
     from esj_review.core.i18n import DEFAULT, _, current_language, money
     from esj_review.report.documents import stream_page
 
@@ -397,5 +403,6 @@ def stream_portfolio_html(
         flag_notes=flag_notes,
         moved=lambda pid: mark_of(shown, pid),
         band_name=band_name,
+        item_name=lambda label: (names or {}).get(label, label),
         dollars=money,
     )

@@ -21,6 +21,7 @@ from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
 from esj_review.report.fit import text_em
 from esj_review.report.language import answer_words, english
+from esj_review.report.rules import impact_rule_words, plain_impact_rule, plain_rule, rule_words
 from esj_review.report.text import visible
 
 LEDGER_LIMIT = 240  # characters of an answer the ledger shows; longer ones end at a word
@@ -137,84 +138,6 @@ def ledger_question(
     return q, q.label or q.prompt
 
 
-_LENGTH_RULES = (
-    (re.compile(r" of at least \d+ characters"), ""),
-    (re.compile(r"answer shorter than \d+ characters"), "not counted as an answer"),
-)
-
-
-def plain_impact_rule(rule: str) -> str:
-    """An impact line's arithmetic with words for ids ("funding status", not "funding_status")
-    and a real multiplication sign."""
-    rule = re.sub(r"\b([a-z]+(?:_[a-z0-9]+)+)\b", lambda m: m[1].replace("_", " "), rule)
-    rule = re.sub(r"\bx(?=\d)", "× ", rule)
-    return rule.replace(" x ", " × ")
-
-
-_SUM = re.compile(r"^sum of chosen choices \(([^)]*)\) = (.*)$")
-
-
-def plain_rule(q: Question | None, rule: str) -> str:
-    """A ledger rule in the reader's words: the answer stands beside it, so the rule says how
-    it scored without repeating it, and never states a length threshold."""
-    for pattern, plain in _LENGTH_RULES:
-        rule = pattern.sub(plain, rule)
-    rule = rule.replace(": no points of ", ": 0 of ")
-    if q is None:
-        return plain_impact_rule(rule)
-    if rule.startswith("choice '"):
-        return "this choice" + rule[rule.index(" scores") :]
-    if rule.startswith(("yes scores", "no scores")):
-        return f"“{rule[: rule.index(' ')].capitalize()}”" + rule[rule.index(" scores") :]
-    summed = _SUM.match(rule)
-    if summed:
-        points = {part.rsplit(" ", 1)[-1] for part in summed[1].split(", ") if part}
-        each = (
-            f"{points.pop()} for each one chosen"
-            if len(points) == 1
-            else "points of each one chosen, added"
-        )
-        return f"{each}: {summed[2]}"
-    return rule
-
-
-_RULE_FORMS = (
-    (re.compile(r"^this choice scores (?P<points>\S+) of (?P<most>\S+)$"),
-     i18n.N_("this choice scores %(points)s of %(most)s")),
-    (re.compile(r"^“(?P<answer>Yes|No)” scores (?P<points>\S+) of (?P<most>\S+)$"),
-     i18n.N_("“%(answer)s” scores %(points)s of %(most)s")),
-    (re.compile(r"^an answer scores (?P<points>\S+) of (?P<most>\S+)$"),
-     i18n.N_("an answer scores %(points)s of %(most)s")),
-    (re.compile(r"^not answered: (?P<points>\S+) of (?P<most>\S+)$"),
-     i18n.N_("not answered: %(points)s of %(most)s")),
-    (re.compile(r"^(?P<each>\S+) for each one chosen: (?P<points>\S+) of (?P<most>\S+)$"),
-     i18n.N_("%(each)s for each one chosen: %(points)s of %(most)s")),
-    (re.compile(r"^points of each one chosen, added: (?P<points>\S+) of (?P<most>\S+)$"),
-     i18n.N_("points of each one chosen, added: %(points)s of %(most)s")),
-)  # fmt: skip
-
-
-def rule_words(q: Question | None, rule: str) -> str:
-    """A ledger rule in the current language: the forms `plain_rule` writes, translated
-    whole; an impact line's arithmetic (ids and numbers) as it is."""
-    plain = plain_rule(q, rule)
-    for pattern, message in _RULE_FORMS:
-        found = pattern.match(plain)
-        if found:
-            values = {k: _number_word(v) for k, v in found.groupdict().items()}
-            if "answer" in values:
-                values["answer"] = _(found["answer"])
-            return _(message) % values
-    return plain
-
-
-def _number_word(text: str) -> str:
-    try:
-        return i18n.number(float(text))
-    except ValueError:
-        return text
-
-
 def ledger_answer(
     rubric: Rubric, q: Question | None, value: Any, enabled: frozenset[str]
 ) -> tuple[str, bool]:
@@ -254,18 +177,23 @@ def ledger_rows(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[st
                     % {"points": i18n.number(entry.points), "most": i18n.number(entry.max)}
                 ),
                 "contribution": i18n.fixed(entry.contribution, 2),
-                "rule": plain_rule(q, entry.rule) if english() else rule_words(q, entry.rule),
+                "rule": plain_rule(q, entry.rule)
+                if english()
+                else rule_words(rubric, q, entry.rule),
             }
         )
     return rows
 
 
-def impact_lines(card: Scorecard) -> list[dict[str, Any]]:
-    """Each benefit and burden with how it counts, in words, and its signed value."""
+def impact_lines(card: Scorecard, rubric: Rubric | None = None) -> list[dict[str, Any]]:
+    """Each benefit and burden with how it counts, in words (in another language, with the
+    rubric's words for its ids), and its signed value."""
     return [
         {
             "label": e.question[:1].upper() + e.question[1:],
-            "rule": plain_impact_rule(e.rule),
+            "rule": plain_impact_rule(e.rule)
+            if english() or rubric is None
+            else impact_rule_words(rubric, e.rule),
             "value": e.points,
         }
         for e in card.ledger

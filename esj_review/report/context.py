@@ -143,7 +143,7 @@ class ReportContext:
     @property
     def impact_lines(self) -> list[dict[str, Any]]:
         """Each benefit and burden with how it counts, in words, and its signed value."""
-        return impact_lines(self.card)
+        return impact_lines(self.card, self.rubric)
 
     @property
     def sources(self) -> list[dict[str, str]]:

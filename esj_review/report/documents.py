@@ -6,6 +6,7 @@ HTML by `report.pdf`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -54,6 +55,7 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
     env.filters["num"] = i18n.number
     env.filters["pct"] = i18n.percent
     env.filters["cssstr"] = css_string
+    env.filters["day"] = day
     env.filters["md"] = lambda shown: md_escape(getattr(shown, "text", str(shown)))
     env.filters["mdcell"] = lambda shown: md_cell(md_escape(getattr(shown, "text", str(shown))))
     env.filters["cell"] = lambda text: md_cell(str(text).replace("|", "\\|"))
@@ -87,6 +89,19 @@ SEVERITY_LABELS = {
     "warning": i18n.N_("Warning"),
     "info": i18n.N_("Info"),
 }
+
+
+def day(value: object) -> str:
+    """A date (or an ISO date's text) as the current language writes it in words; anything
+    else, and every date in English, as it is."""
+    if i18n.current_language() == i18n.DEFAULT:
+        return str(value)
+    if isinstance(value, dt.date):
+        return i18n.long_date(value)
+    try:
+        return i18n.long_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def severity_label(severity: str) -> str:
