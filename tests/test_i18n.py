@@ -93,6 +93,8 @@ def _flat(text: str) -> str:
 def test_the_languages_are_english_and_those_with_a_catalogue() -> None:
     assert i18n.available_languages()[0] == "en"
     assert "es" in i18n.available_languages()
+    for lang in i18n.available_languages()[1:]:  # BCP 47 tags (zh-Hant), folders as gettext's
+        assert "_" not in lang and i18n.catalogue_path(lang).is_file()
 
 
 def test_every_spanish_message_is_translated_and_keeps_its_placeholders() -> None:

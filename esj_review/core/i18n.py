@@ -57,13 +57,18 @@ def use_language(lang: str) -> Iterator[None]:
 
 
 def catalogue_path(lang: str) -> Path:
-    """Where the catalogue of `lang` lives (it may not exist)."""
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    """Where the catalogue of `lang` (a BCP 47 tag: `es`, `zh-Hant`) lives, in gettext's
+    folder naming (`zh_Hant`); it may not exist."""
+    return LOCALE_DIR / lang.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def available_languages() -> list[str]:
-    """English and every language with a catalogue, English first."""
-    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    """English and every language with a catalogue, English first, as BCP 47 tags (the
+    folder `zh_Hant` is `zh-Hant`, as in `<html lang>` and the rubric translation files)."""
+    found = sorted(
+        p.parent.parent.name.replace("_", "-")
+        for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    )
     return [DEFAULT, *(lang for lang in found if lang != DEFAULT)]
 
 
@@ -72,7 +77,7 @@ def _read(lang: str) -> object:
     from babel.messages.pofile import read_po
 
     with catalogue_path(lang).open("rb") as f:
-        return read_po(f, locale=lang, domain=DOMAIN)
+        return read_po(f, locale=lang.replace("-", "_"), domain=DOMAIN)
 
 
 @functools.cache
