@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,7 @@ SAME_IN_SPANISH = {"No", "%(severity)s:", "100 (incl.)"}
 
 def _catalogue(lang: str) -> Any:
     with i18n.catalogue_path(lang).open("rb") as f:
-        return read_po(f, locale=lang)
+        return read_po(f, locale=lang.replace("-", "_"))
 
 
 def _fragments(msgid: str) -> Iterator[str]:
@@ -97,8 +99,12 @@ def test_the_languages_are_english_and_those_with_a_catalogue() -> None:
         assert "_" not in lang and i18n.catalogue_path(lang).is_file()
 
 
-def test_every_spanish_message_is_translated_and_keeps_its_placeholders() -> None:
-    catalogue = _catalogue("es")
+LANGUAGES = i18n.available_languages()[1:]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_is_translated_and_keeps_its_placeholders(lang: str) -> None:
+    catalogue = _catalogue(lang)
     checked = 0
     for message in catalogue:
         if not message.id:
@@ -114,11 +120,39 @@ def test_every_spanish_message_is_translated_and_keeps_its_placeholders() -> Non
     assert checked > 200
 
 
-def test_the_template_lists_every_message_the_spanish_catalogue_has() -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_template_lists_every_message_each_catalogue_has(lang: str) -> None:
     """`make messages` was run: the .pot and the catalogue hold the same messages."""
     with (i18n.LOCALE_DIR / "esj_review.pot").open("rb") as f:
         template = {m.id for m in read_po(f) if m.id}
-    assert {m.id for m in _catalogue("es") if m.id} == template
+    assert {m.id for m in _catalogue(lang) if m.id} == template
+
+
+def test_the_template_holds_every_message_the_code_marks(tmp_path: Path) -> None:
+    """A text marked in the code but not extracted would show in English in every language."""
+    out = tmp_path / "now.pot"
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(out),
+            ".",
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    with out.open("rb") as now, (i18n.LOCALE_DIR / "esj_review.pot").open("rb") as kept:
+        assert {m.id for m in read_po(now) if m.id} == {m.id for m in read_po(kept) if m.id}
 
 
 def test_an_unreviewed_catalogue_says_so_and_a_reviewed_one_names_who() -> None:
@@ -323,3 +357,45 @@ def test_the_ledger_rules_are_worded_in_spanish() -> None:
     assert "esta opción obtiene" in html
     for english in ("priority share", "this choice scores", " mitigated)"):
         assert english not in html
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh-Hant"])
+def test_amounts_read_as_on_a_us_bill_and_dates_in_the_language(lang: str) -> None:
+    with i18n.use_language(lang):
+        assert i18n.money(4_200_000) == "$4,200,000" and i18n.number(88.9) == "88.9"
+        assert i18n.percent(93.3) == "93.3%"
+        day = i18n.long_date(dt.date(2027, 6, 30))
+    assert day == {"vi": "30 tháng 6, 2027", "zh-Hant": "2027年6月30日"}[lang]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "vi"])
+def test_a_report_in_chinese_or_vietnamese_is_set_in_its_own_faces(
+    lang: str, tmp_path: Path
+) -> None:
+    """Every glyph of a Traditional Chinese report (chart, footers, dates and choice words
+    included) is in the Traditional face, none in the Simplified or Japanese one that a font
+    fallback would pick; a Vietnamese one needs no CJK face. Both stay PDF/A-3b with their
+    language as the document's."""
+    path = data_dir("examples") / "reduced-fare-transit.yaml"
+    review = load_review(path)
+    pdf = tmp_path / f"r.{lang}.pdf"
+    pdf.write_bytes(
+        render_report(rubric_for(review, path), review, "pdf", "archival", DATE, lang=lang)
+    )
+    with pdfplumber.open(pdf) as doc:
+        letters = {  # the faces letters are drawn in (a symbol such as ▶ may come from any)
+            (c["fontname"].split("+")[-1], c["text"])
+            for page in doc.pages
+            for c in page.chars
+            if c["text"].isalpha()
+        }
+        text = "".join(page.extract_text() or "" for page in doc.pages[:2])
+    cjk = {face for face, _ in letters if "CJK" in face}
+    if lang == "zh-Hant":
+        assert cjk and all("CJK-TC" in face for face in cjk), cjk
+        assert "公平影響聲明" in text and "未經審閱的譯文" in text
+    else:
+        assert not cjk and "công bằng" in text.lower()
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == lang
+    assert pdfa.validate_written(pdf, "3b").violations == ()

@@ -157,6 +157,19 @@ def format_locale(lang: str | None = None) -> str:
     return FORMAT_LOCALES.get(lang, lang.replace("-", "_"))
 
 
+NUMBER_LOCALES = {"vi": "en_US", "zh-Hant": "en_US"}
+"""Where numbers and money follow another locale than dates do. Vietnamese and Chinese readers
+in a US county read amounts as on a US bill ("$4,200,000", "88.9"): Vietnam's own "4.200.000
+US$" and "88,9" would misread, and CLDR has no US variant of either language; their dates stay
+in their own words ("30 tháng 6, 2027", "2027年6月30日")."""
+
+
+def number_locale(lang: str | None = None) -> str:
+    """The CLDR locale numbers, percentages and money are written in for `lang`."""
+    lang = lang or _current.get()
+    return NUMBER_LOCALES.get(lang) or format_locale(lang)
+
+
 def number(value: float) -> str:
     """A number as the report prints it ("72.5"; in English exactly `%g`)."""
     lang = _current.get()
@@ -164,7 +177,7 @@ def number(value: float) -> str:
         return f"{value:g}"
     from babel.numbers import format_decimal
 
-    return format_decimal(Decimal(f"{value:g}"), locale=format_locale(lang))
+    return format_decimal(Decimal(f"{value:g}"), locale=number_locale(lang))
 
 
 def signed(value: float) -> str:
@@ -183,7 +196,7 @@ def fixed(value: float, digits: int) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(round(value, digits), format=pattern, locale=format_locale(lang))
+    return format_decimal(round(value, digits), format=pattern, locale=number_locale(lang))
 
 
 def percent(value: float) -> str:
@@ -194,7 +207,7 @@ def percent(value: float) -> str:
     from babel.numbers import format_percent
 
     share = Decimal(f"{value:g}") / 100  # exact: 93.3 stays 93.3, not 93.29999…
-    return format_percent(share, locale=format_locale(lang), decimal_quantization=False)
+    return format_percent(share, locale=number_locale(lang), decimal_quantization=False)
 
 
 def money(amount: float) -> str:
@@ -210,7 +223,7 @@ def money(amount: float) -> str:
         amount,
         "USD",
         format="¤#,##0" if digits else None,
-        locale=format_locale(lang),
+        locale=number_locale(lang),
         currency_digits=not digits,
     )
 

@@ -50,6 +50,7 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
     env.globals["lang"] = i18n.current_language
     env.globals["severity"] = severity_label
     env.globals["page_css"] = page_css
+    env.globals["svg_fonts"] = svg_fonts
     env.globals["signed"] = i18n.signed
     env.globals["fixed"] = i18n.fixed
     env.filters["num"] = i18n.number
@@ -162,7 +163,31 @@ def page_css() -> markupsafe.Markup:
         )
         close = " }" * selector.count("{")
         rules.append(f"{selector} content: {content};{close}")
+    face = MARGIN_FACES.get(i18n.current_language())
+    if face:  # the margins are not inside <html lang>: their words need the language's face
+        fonts = f'"Noto Sans", "{face}", sans-serif'
+        boxes = " ".join(f"@{box} {{ font-family: {fonts}; }}" for box in MARGIN_BOXES)
+        rules.append(f"@page {{ {boxes} }}")
     return markupsafe.Markup("\n".join(rules) + "\n")
+
+
+MARGIN_FACES = {
+    "zh-Hant": "Noto Sans CJK TC",
+    "zh-Hans": "Noto Sans CJK SC",
+    "zh": "Noto Sans CJK SC",
+    "ko": "Noto Sans CJK KR",
+    "ja": "Noto Sans CJK JP",
+}
+"""The face a report language's words in the page margins (header, footers) are set in, where
+Noto Sans lacks its script; without it a CJK footer falls to whichever CJK face comes first."""
+MARGIN_BOXES = ("top-left", "bottom-left", "bottom-right")
+
+
+def svg_fonts() -> str:
+    """The font list of the chart's SVG text (which inherits no style from the page) where the
+    report language's script needs a face of its own ("" otherwise: the default serves)."""
+    face = MARGIN_FACES.get(i18n.current_language())
+    return f"Noto Sans, {face}, sans-serif" if face else ""
 
 
 @cache

@@ -144,9 +144,22 @@ def _letters_by_script(text: str) -> dict[str, int]:
     return counts
 
 
-@functools.lru_cache(maxsize=4096)
 def lang_of(text: str) -> str | None:
-    """The BCP 47 tag of the text's language when it is confidently not English, else None."""
+    """The BCP 47 tag of the text's language when it is confidently not English, else None.
+    Chinese whose characters are common to both writing systems (a date, "是") is taken to be
+    in the report's own Chinese when the report is written in one, so it is set in that face."""
+    found = _lang_of(text)
+    if found == "zh":
+        from esj_review.core.i18n import current_language
+
+        report = current_language()
+        return report if report in ("zh-Hant", "zh-Hans") else found
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _lang_of(text: str) -> str | None:
+    """`lang_of`, whatever language the report is written in."""
     # The scripts of what the report shows (a longer answer is cut there): bounded work.
     shown = text[:MAX_SHOWN]
     if shown.isascii():
