@@ -225,7 +225,7 @@ def _short(text: str) -> str:
     """The first clause of a sentence, at most SHORT_FLAG characters: "Outreach was in English
     only, so residents…" -> "Outreach was in English only"."""
     cut = min((i for i in (text.find(m) for m in ("; ", ", ", " (")) if i > 0), default=len(text))
-    clause = text[:cut].rstrip(".")
+    clause = text[:cut].rstrip(".。")
     if len(clause) > SHORT_FLAG:
         clause = clause[:SHORT_FLAG].rsplit(" ", 1)[0] + " …"
     return clause

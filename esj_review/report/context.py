@@ -213,7 +213,7 @@ def build_context(
             value = answer_shown(rubric, slot.question, slot.value, enabled, lang)
             if slot.question.id == fields.amount and value:  # the rubric's dollars question
                 value = [Shown(money_text(value[0].text, slot.value))]
-            facts.append((slot.question.label or slot.question.prompt.rstrip("?"), value))
+            facts.append((slot.question.label or slot.question.prompt.rstrip("?？"), value))
 
     kinds = {c.id: c.label for c in rubric.proposal_kinds}
     impacts = impact_items(rubric, review, slots)

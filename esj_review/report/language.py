@@ -107,7 +107,7 @@ def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
             f for f in card.flags if f.cap
         ]
         if capping:
-            why = capping[0].message.rstrip(".")
+            why = capping[0].message.rstrip(".。")
         elif card.confidence is not None:
             why = _("confidence in the review is %(level)s") % {
                 "level": card.confidence.label.lower()

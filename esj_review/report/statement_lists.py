@@ -5,6 +5,7 @@ with their mitigations, flags by severity, engagement and accountability, and th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,7 +249,8 @@ def endorsement(rubric: Rubric) -> str:
     if rubric.score_note:
         parts.append(rubric.score_note)
     elif rubric.disclaimer:
-        parts.append(rubric.disclaimer.split(". ")[0].rstrip(".") + ".")
+        first = re.split(r"(?<=\.)\s+|(?<=。)", rubric.disclaimer, maxsplit=1)[0]
+        parts.append(first if first.endswith(("。", ".")) else first + ".")
     return " ".join(p for p in parts if p)
 
 

@@ -116,7 +116,7 @@ def scorecard_view(card: Scorecard, rubric: Rubric, *, ledger: bool = False) -> 
         parts.append(hidden)
     if ledger:
         parts.append(ledger_view(card))
-    note = rubric.score_note.rstrip(".")
+    note = rubric.score_note.rstrip(".。")
     closing = (
         _("%(note)s; this score is esj-review's method (esj-review rubric doc).") % {"note": note}
         if note
