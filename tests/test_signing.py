@@ -449,3 +449,27 @@ def test_signed_info_and_xmp_metadata_agree(signed_twice: tuple[Path, Path]) -> 
             assert "pyHanko" in info["/Producer"] and "WeasyPrint" in info["/Producer"]
             modified = dt.datetime.fromisoformat(str(xmp.get("xmp:ModifyDate")))
             assert decode_pdf_date(info["/ModDate"]) == modified
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--name", "王小明", "cannot draw: U+5C0F U+660E U+738B"),
+        ("--role", "Evil\u202eRole", "control or bidi characters: U+202E"),
+        ("--name", "Ana\x1b[31m", "control or bidi characters: U+001B"),
+    ],
+)
+def test_a_name_or_role_the_stamp_cannot_show_is_refused_in_words(
+    pki: Pki, plain_report: Path, tmp_path: Path, option: str, value: str, said: str
+) -> None:
+    """Not the PDF/A validator's "codes select the .notdef glyph", and no bidi override or
+    escape echoed to the terminal; nothing is written."""
+    out = tmp_path / "signed.pdf"
+    args = ["--role", "Analyst", "--name", "Ana"]
+    args[args.index(option) + 1] = value
+    code, stdout, err = run(
+        "sign", str(plain_report), *args, *pki.ana_args(), "-o", str(out), env=ENV
+    )
+    assert code == 1 and said in err and len(err.strip().splitlines()) == 1
+    assert "\u202e" not in err + stdout and "\x1b" not in err + stdout
+    assert not out.exists()

@@ -14,9 +14,11 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +179,11 @@ def sign_report(
         raise InputFileError(source, f"its signatures cannot be read: {reason}") from None
     box = choose_box(review, taken, role, source)
     role = review.signoff_boxes[box] or role  # a named role as the review spells it
+    _check_drawable(
+        name or credentials.common_name, "--name" if name else "the certificate's name", source
+    )
     shown_name = one_line(name or credentials.common_name, 100)
+    _check_drawable(role, "--role", source)
     when = dt.datetime.now(dt.UTC).replace(microsecond=0)
     certify = not taken
     meta = signers.PdfSignatureMetadata(
@@ -273,6 +279,30 @@ def _pdf17_signer() -> Any:
             _ensure_esic_ext(pdf_out)
 
     return Pdf17Signer
+
+
+@cache
+def _stamp_letters() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(stamp_font()), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _check_drawable(text: str, what: str, source: Path) -> None:
+    """Refuse, in words, a name or role the stamp's font cannot draw (a Chinese name, a
+    control character): PDF/A would refuse the signed file for a missing glyph anyway."""
+    hidden = sorted({ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")})
+    if hidden:
+        shown = " ".join(f"U+{ord(ch):04X}" for ch in hidden[:6])
+        raise SigningError(f"{source}: {what} has control or bidi characters: {shown}")
+    missing = sorted({ch for ch in text if ord(ch) not in _stamp_letters()})
+    if missing:
+        shown = " ".join(f"U+{ord(ch):04X}" for ch in missing[:6])
+        hint = " (give the name in Latin letters with --name)" if what != "--role" else ""
+        raise SigningError(
+            f"{source}: {what} has characters the signature's font cannot draw: {shown}{hint}"
+        )
 
 
 def _stamp_style() -> Any:
