@@ -399,3 +399,13 @@ def test_a_report_in_chinese_or_vietnamese_is_set_in_its_own_faces(
     with pikepdf.open(pdf) as doc:
         assert str(doc.Root.Lang) == lang
     assert pdfa.validate_written(pdf, "3b").violations == ()
+
+
+@pytest.mark.parametrize("lang", ["es", "vi", "zh-Hant"])
+def test_the_ledger_names_each_impact_side_in_the_language(lang: str) -> None:
+    """The impact lines' answer cell ("Benefit", "Burden") in the rubric's translated words."""
+    path = data_dir("examples") / "reduced-fare-transit.yaml"
+    review = load_review(path)
+    page = render_report(rubric_for(review, path), review, "html", lang=lang).decode()
+    cells = re.findall(r'<td><span class="user"[^>]*>([^<]*)</span></td><td class="num">[+-]', page)
+    assert cells and not {"Benefit", "Burden"} & set(cells), cells

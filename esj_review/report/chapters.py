@@ -145,12 +145,30 @@ def ledger_answer(
     it was cut, and the report says where it is whole)."""
     if q is not None and is_answered(value):
         text = "; ".join(answer_words(rubric, q, value, enabled))
+    elif q is None and _side_label(rubric, value):  # an impact line: "benefit" or "burden"
+        text = _side_label(rubric, value)
     else:
         text = plain_answer(value)
         text = text[:1].upper() + text[1:] if text else _("Not answered")
     if len(text) <= LEDGER_LIMIT:
         return text, False
     return text[:LEDGER_LIMIT].rsplit(None, 1)[0].rstrip(",;:"), True
+
+
+def _side_label(rubric: Rubric, side: Any) -> str:
+    """An impact line's side ("benefit", "burden") as the rubric's direction question labels
+    that choice, in the rubric's language; "" when the rubric has no such choice."""
+    impacts = rubric.report.impacts
+    repeat = rubric.question(impacts.repeat) if impacts else None
+    direction = next(
+        (c for c in (repeat.children() if repeat else []) if impacts and c.id == impacts.direction),
+        None,
+    )
+    return (
+        next((c.label for c in rubric.choices_for(direction) if c.id == side), "")
+        if direction is not None
+        else ""
+    )
 
 
 def ledger_rows(rubric: Rubric, review: Review, card: Scorecard) -> list[dict[str, Any]]:
