@@ -157,11 +157,11 @@ def format_locale(lang: str | None = None) -> str:
     return FORMAT_LOCALES.get(lang, lang.replace("-", "_"))
 
 
-NUMBER_LOCALES = {"vi": "en_US", "zh-Hant": "en_US"}
-"""Where numbers and money follow another locale than dates do. Vietnamese and Chinese readers
-in a US county read amounts as on a US bill ("$4,200,000", "88.9"): Vietnam's own "4.200.000
-US$" and "88,9" would misread, and CLDR has no US variant of either language; their dates stay
-in their own words ("30 tháng 6, 2027", "2027年6月30日")."""
+NUMBER_LOCALES = {lang: "en_US" for lang in ("vi", "zh-Hant", "ko", "ru", "so")}
+"""Where numbers and money follow another locale than dates do. Readers of these languages in a
+US county read amounts as on a US bill ("$4,200,000", "88.9"): Vietnam's own "4.200.000
+US$" and "88,9", or Russian's "4 200 000,00 $", would misread, and CLDR has no US variant of
+these languages; their dates stay in their own words ("30 tháng 6, 2027", "2027年6月30日")."""
 
 
 def number_locale(lang: str | None = None) -> str:
