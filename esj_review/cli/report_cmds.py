@@ -53,8 +53,8 @@ def report(
         typer.Option(
             "--lang",
             metavar="LANG",
-            help="The report's language (en, es, vi, zh-Hant): its fixed texts and the "
-            "rubric's labels; answers stay as written.",
+            help="The report's language (en, es, vi, zh-Hant, ko, ru, so): its fixed texts "
+            "and the rubric's labels; answers stay as written.",
         ),
     ] = "en",
 ) -> None:
