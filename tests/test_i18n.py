@@ -409,3 +409,27 @@ def test_the_ledger_names_each_impact_side_in_the_language(lang: str) -> None:
     page = render_report(rubric_for(review, path), review, "html", lang=lang).decode()
     cells = re.findall(r'<td><span class="user"[^>]*>([^<]*)</span></td><td class="num">[+-]', page)
     assert cells and not {"Benefit", "Burden"} & set(cells), cells
+
+
+def test_an_edited_translation_or_catalogue_renders_the_batch_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The batch cache keys each report language with its translation's and catalogue's
+    digests (the rubric's hash stays the English one); English alone keys as before."""
+    from esj_review.batch import worker
+    from esj_review.core import translations
+    from esj_review.core.rubrics import load_rubric
+
+    kc = load_rubric("king-county-esj")
+    assert worker._language_keys(kc, ("en",)) == ("en",)
+    before = worker._language_keys(kc, ("es", "en"))
+    assert (
+        before[1] == "en"
+        and before[0].startswith("es:")
+        and before == worker._language_keys(kc, ("es", "en"))
+    )
+    monkeypatch.setattr(i18n, "catalogue_digest", lambda lang: "0" * 64)
+    edited_catalogue = worker._language_keys(kc, ("es", "en"))
+    monkeypatch.setattr(translations, "translation_digest", lambda rubric, lang: "1" * 64)
+    edited_translation = worker._language_keys(kc, ("es", "en"))
+    assert len({before, edited_catalogue, edited_translation}) == 3

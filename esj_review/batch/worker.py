@@ -143,7 +143,12 @@ def _process(job: Job, settings: Settings) -> Outcome:
     checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
     review, rub, slots = checked.review, checked.rubric, checked.slots
     key = cache_key(
-        job.digest, rub.content_hash, settings.formats, settings.variant, job.name, settings.langs
+        job.digest,
+        rub.content_hash,
+        settings.formats,
+        settings.variant,
+        job.name,
+        _language_keys(rub, settings.langs),
     )
     cache = RunCache(settings.out)
     if settings.formats and not settings.force:
@@ -191,6 +196,23 @@ def _reports(
             atomic_write(path, fmt.render(ctx, settings.variant, False))
             written.append(target)
     return written
+
+
+def _language_keys(rubric: Rubric, langs: tuple[str, ...]) -> tuple[str, ...]:
+    """The report languages as the cache keys them: each with the digests of its rubric
+    translation and its message catalogue, so an edited translation renders again (the
+    rubric's own hash stays the English one). English alone keys as it always has."""
+    if langs == ("en",):
+        return langs
+    from esj_review.core.i18n import catalogue_digest
+    from esj_review.core.translations import translation_digest
+
+    return tuple(
+        lang
+        if lang == "en"
+        else f"{lang}:{translation_digest(rubric, lang)[:16]}:{catalogue_digest(lang)[:16]}"
+        for lang in langs
+    )
 
 
 def summary_record(

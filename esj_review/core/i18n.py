@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+import hashlib
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -70,6 +71,16 @@ def available_languages() -> list[str]:
         for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
     )
     return [DEFAULT, *(lang for lang in found if lang != DEFAULT)]
+
+
+@functools.cache
+def catalogue_digest(lang: str) -> str:
+    """sha256 of the catalogue file of `lang` ("" when there is none): what a cache of
+    reports in that language depends on besides the tool's version."""
+    try:
+        return hashlib.sha256(catalogue_path(lang).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _read(lang: str) -> object:
