@@ -58,7 +58,7 @@ bench: venv
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_report.py
-	$(BIN)/python bench/bench_signing.py
+	$(BIN)/python -m bench.bench_signing
 	$(BIN)/python -m bench.bench_batch 200
 
 # Mutation testing of core/ and batch/ (configured in pyproject's [tool.mutmut]); not part of

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from esj_review.batch.cache import STATE_DIR
 from esj_review.cli.common import app, write_out
 from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from esj_review.core.review import Review
 
 REVIEW_SUFFIXES = (".yaml", ".yml", ".json")
-SKIPPED_FOLDERS = (".esj-batch",)
 """Folders a search never enters (a batch's cache), besides hidden ones."""
 CSV_COLUMNS = [
     "due",
@@ -210,7 +210,7 @@ def _candidates(inputs: list[Path]) -> Iterator[tuple[Path, bool]]:
             yield path, True
             continue
         for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != STATE_DIR)
             for name in sorted(names):
                 if name.lower().endswith((*REVIEW_SUFFIXES, ".pdf")) and not name.startswith("."):
                     yield Path(folder) / name, False

@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from esj_review.core.answers import Slot, answer_parts, shown_answers
@@ -31,41 +32,63 @@ def commitments(
     top = shown_answers(slots)
     found: list[Commitment] = []
     for spec in rubric.commitments:
-        rep_id = spec.repeat()
-        if rep_id is None:
-            found += _one(rubric, review, spec, top, None, {})
+        parts = _Parts.of(rubric, spec)  # once per declaration, not once per item
+        if parts.rep is None:
+            found += _one(rubric, review, spec, parts, top, None, {})
             continue
-        rep = rubric.question(rep_id)
-        items = [s.item for s in slots if s.parent is rep and s.item is not None and s.visible]
-        local_by_item = top.get(rep_id, {})
+        items = [
+            s.item for s in slots if s.parent is parts.rep and s.item is not None and s.visible
+        ]
+        local_by_item = top.get(parts.rep.id, {})
         for item in dict.fromkeys(items):
-            found += _one(rubric, review, spec, top, item, local_by_item.get(item, {}))
+            found += _one(rubric, review, spec, parts, top, item, local_by_item.get(item, {}))
     return found
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A declaration's references resolved against the rubric: its repeat (if any), the ids
+    asked inside it, and each part's question id and question."""
+
+    rep: RepeatQuestion | None
+    subs: frozenset[str]
+    ids: dict[str, str]
+    questions: dict[str, Question | None]
+
+    @classmethod
+    def of(cls, rubric: Rubric, spec: CommitmentSpec) -> _Parts:
+        rep = rubric.question(spec.repeat() or "")
+        rep = rep if isinstance(rep, RepeatQuestion) else None
+        refs = spec.refs()
+        return cls(
+            rep,
+            frozenset(s.id for s in rep.questions) if rep else frozenset(),
+            {part: ref.split(".", 1)[-1] for part, ref in refs.items()},
+            {part: _question(rubric, ref) for part, ref in refs.items()},
+        )
 
 
 def _one(
     rubric: Rubric,
     review: Review,
     spec: CommitmentSpec,
+    parts: _Parts,
     top: dict[str, Any],
     item: str | None,
     local: dict[str, Any],
 ) -> list[Commitment]:
     """The commitment one declaration makes for one repeat item (or the whole review)."""
-    rep = rubric.question(spec.repeat() or "")
-    subs = {s.id for s in rep.questions} if isinstance(rep, RepeatQuestion) else set()
+    rep, subs, questions = parts.rep, parts.subs, parts.questions
 
     def lookup(qid: str) -> Any:
         return local.get(qid, MISSING) if qid in subs else top.get(qid, MISSING)
 
     values: dict[str, Any] = {}
     paths: dict[str, str] = {}
-    questions: dict[str, Question | None] = {}
     for part, ref in spec.refs().items():
-        qid = ref.split(".", 1)[-1]
+        qid = parts.ids[part]
         values[part] = lookup(qid)
         paths[part] = f"{rep.id}.{item}.{qid}" if "." in ref and rep and item else ref
-        questions[part] = _question(rubric, ref)
     if not (is_answered(values.get("what", MISSING)) or is_answered(values.get("due", MISSING))):
         return []
     if not evaluate(spec.when, lookup):
@@ -81,7 +104,7 @@ def _one(
     status_q = questions.get("status")
     labels = {c.id: c.label for c in rubric.choices_for(status_q)} if status_q else {}
     item_label = ""
-    if isinstance(rep, RepeatQuestion) and item is not None:
+    if rep is not None and item is not None:
         item_label = rubric.item_label(rep, item, review.enabled)
     return [
         Commitment(
