@@ -28,6 +28,11 @@ from pathlib import Path
 
 DEFAULT = "en"
 DOMAIN = "esj_review"
+INTERFACE = "interface"
+"""The domain of the interview's and the command line's own texts (`ui`, `ui_ngettext`): a
+catalogue of their own, `esj_review/locale/interface.pot`, so that a report language is
+complete without them. No language has an interface catalogue yet, so the interview and the
+messages stay English; a later translation is one `interface.po` beside `esj_review.po`."""
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 FORMAT_LOCALES = {"es": "es_US"}
 """The CLDR locale numbers, money and dates are written in, where it is not the language
@@ -57,10 +62,10 @@ def use_language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
-def catalogue_path(lang: str) -> Path:
+def catalogue_path(lang: str, domain: str = DOMAIN) -> Path:
     """Where the catalogue of `lang` (a BCP 47 tag: `es`, `zh-Hant`) lives, in gettext's
     folder naming (`zh_Hant`); it may not exist."""
-    return LOCALE_DIR / lang.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return LOCALE_DIR / lang.replace("-", "_") / "LC_MESSAGES" / f"{domain}.po"
 
 
 def available_languages() -> list[str]:
@@ -83,23 +88,23 @@ def catalogue_digest(lang: str) -> str:
         return ""
 
 
-def _read(lang: str) -> object:
+def _read(lang: str, domain: str = DOMAIN) -> object:
     """The catalogue of `lang` as Babel reads it."""
     from babel.messages.pofile import read_po
 
-    with catalogue_path(lang).open("rb") as f:
-        return read_po(f, locale=lang.replace("-", "_"), domain=DOMAIN)
+    with catalogue_path(lang, domain).open("rb") as f:
+        return read_po(f, locale=lang.replace("-", "_"), domain=domain)
 
 
 @functools.cache
-def translations(lang: str) -> gettext.NullTranslations:
+def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     """The compiled catalogue of `lang` (nothing translated for English or a missing one)."""
-    if lang == DEFAULT or not catalogue_path(lang).is_file():
+    if lang == DEFAULT or not catalogue_path(lang, domain).is_file():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
 
     buffer = io.BytesIO()
-    write_mo(buffer, _read(lang))  # type: ignore[arg-type]
+    write_mo(buffer, _read(lang, domain))  # type: ignore[arg-type]
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
@@ -151,6 +156,24 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if lang == DEFAULT:
         return singular if n == 1 else plural
     return translations(lang).ngettext(singular, plural, n)
+
+
+def ui(message: str) -> str:
+    """`message`, a text of the interview or the command line, in the current language: the
+    `interface` domain (English while no language has that catalogue). Modules of those
+    layers import it as `_`, and `babel-interface.cfg` extracts them."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return message
+    return translations(lang, INTERFACE).gettext(message)
+
+
+def ui_ngettext(singular: str, plural: str, n: int) -> str:
+    """`ngettext` for the interview's and the command line's texts (the `interface` domain)."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return singular if n == 1 else plural
+    return translations(lang, INTERFACE).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
