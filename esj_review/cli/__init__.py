@@ -11,6 +11,7 @@ import sys
 
 from esj_review.cli.common import app
 from esj_review.core.errors import ExitCode
+from esj_review.core.i18n import ui as _
 
 # isort: split
 from esj_review.cli import due_cmd, migrate_cmd, review_cmds, sign_cmds
@@ -31,7 +32,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(_("interrupted") + "\n")
         raise SystemExit(int(ExitCode.INTERRUPTED)) from None
 
 

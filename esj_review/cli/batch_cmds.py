@@ -10,6 +10,8 @@ import typer
 from esj_review.batch.readers import sheet_kinds
 from esj_review.cli.common import PdfVariant, app
 from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 from esj_review.core.text import one_line
 from esj_review.report.formats import DEFAULT_FORMAT, NO_FORMAT, format_names
 
@@ -21,11 +23,14 @@ if TYPE_CHECKING:
 def _make_out(out: Path) -> None:
     """The output folder, made when missing; a clear refusal when it cannot be."""
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
+        raise UsageError(_("--out %(path)s is a file, not a folder") % {"path": out})
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--out {out}: cannot make this folder: {exc.strerror}") from None
+        raise UsageError(
+            _("--out %(path)s: cannot make this folder: %(reason)s")
+            % {"path": out, "reason": exc.strerror}
+        ) from None
 
 
 @app.command()
@@ -113,9 +118,11 @@ def batch(
     langs = _languages(lang)
     missing = [p for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
-        raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
+        raise UsageError(_("%(path)s: no such file or folder") % {"path": shown_path(missing[0])})
     if fail_under is not None and not 0 <= fail_under <= 100:  # also refuses nan
-        raise UsageError(f"--fail-under {fail_under:g}: give a score from 0 to 100")
+        raise UsageError(
+            _("--fail-under %(score)s: give a score from 0 to 100") % {"score": f"{fail_under:g}"}
+        )
     rub = load_rubric(rubric)
     previous = None
     if compare is not None:  # read before anything in --out (maybe the same folder) is written
@@ -147,7 +154,7 @@ def _languages(text: str) -> tuple[str, ...]:
 
     langs = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
     if not langs:
-        raise UsageError("--lang: name at least one language")
+        raise UsageError(_("--lang: name at least one language"))
     for one in langs:
         check_language(one)
     return langs
@@ -165,11 +172,15 @@ def _finish(
 
     out, formats, debug = settings.out, settings.formats, settings.debug
     if result.interrupted:
-        typer.echo(
-            f"Interrupted: {len(result.records)} proposals are finished and kept in {out}. "
+        finished = len(result.records)
+        message = ngettext(
+            "Interrupted: %(count)d proposal is finished and kept in %(out)s. "
             "Run the same command again to continue.",
-            err=True,
+            "Interrupted: %(count)d proposals are finished and kept in %(out)s. "
+            "Run the same command again to continue.",
+            finished,
         )
+        typer.echo(message % {"count": finished, "out": out}, err=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED))
     try:
         data = write_summary(
@@ -188,24 +199,45 @@ def _finish(
     except Exception as exc:  # the proposals' outputs are written; say what is missing
         if debug:
             raise
+        message = _(
+            "the summary or the portfolio in %(out)s could not be written: "
+            "%(error)s: %(reason)s (run with --debug for the traceback)"
+        )
         raise EsjError(
-            f"the summary or the portfolio in {out} could not be written: "
-            f"{type(exc).__name__}: {one_line(exc)} (run with --debug for the traceback)"
+            message % {"out": out, "error": type(exc).__name__, "reason": one_line(exc)}
         ) from None
     errors = data["errors"]
+    message = ngettext(  # "1 proposals reviewed" as ever: the count of proposals is not the one
+        "%(reviewed)d proposals reviewed (%(reused)d unchanged, skipped), %(errors)d input "
+        "with errors; summary in %(summary)s, portfolio in %(portfolio)s, errors in %(errors_csv)s",
+        "%(reviewed)d proposals reviewed (%(reused)d unchanged, skipped), %(errors)d inputs "
+        "with errors; summary in %(summary)s, portfolio in %(portfolio)s, errors in %(errors_csv)s",
+        errors,
+    )
+    portfolio = f"{out}/portfolio.{'pdf' if 'pdf' in formats else 'html'}"
     typer.echo(
-        f"{len(result.records)} proposals reviewed ({result.reused} unchanged, skipped), "
-        f"{errors} input{'s' if errors != 1 else ''} with errors; summary in {out}/summary.csv, "
-        f"portfolio in {out}/portfolio.{'pdf' if 'pdf' in formats else 'html'}, "
-        f"errors in {out}/errors.csv",
+        message
+        % {
+            "reviewed": len(result.records),
+            "reused": result.reused,
+            "errors": errors,
+            "summary": f"{out}/summary.csv",
+            "portfolio": portfolio,
+            "errors_csv": f"{out}/errors.csv",
+        },
         err=True,
     )
     if "compared" in data:
         _say_changes(data["compared"])
     if data["below_threshold"]:
+        below = data["below_threshold"]
         typer.echo(
-            f"{len(data['below_threshold'])} below --fail-under {fail_under:g}: "
-            + ", ".join(one_line(i, 80) for i in data["below_threshold"][:10]),
+            _("%(count)d below --fail-under %(score)s: %(ids)s")
+            % {
+                "count": len(below),
+                "score": f"{fail_under:g}",
+                "ids": ", ".join(one_line(i, 80) for i in below[:10]),
+            },
             err=True,
         )
     if errors or data["below_threshold"]:
@@ -215,10 +247,15 @@ def _finish(
 def _say_changes(compared: dict[str, Any]) -> None:
     """One line of what changed since the previous run (and one if its rubric version differs)."""
     c = compared
+    message = _(
+        "Since the run of %(generated)s: %(new)d new, %(removed)d no longer present, "
+        "%(up)d moved up a band, %(down)d moved down, %(unchanged)d unchanged "
+        "(see the portfolio)"
+    )
+    counts = {key: len(c[key]) for key in ("new", "removed", "up", "down")}
     typer.echo(
-        f"Since the run of {one_line(c['generated'], 40)}: {len(c['new'])} new, "
-        f"{len(c['removed'])} no longer present, {len(c['up'])} moved up a band, "
-        f"{len(c['down'])} moved down, {c['unchanged']} unchanged (see the portfolio)",
+        message
+        % {"generated": one_line(c["generated"], 40), "unchanged": c["unchanged"], **counts},
         err=True,
     )
     if c["rubric_note"]:

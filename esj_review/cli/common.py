@@ -16,6 +16,7 @@ from typer.models import CommandFunctionType
 
 from esj_review._version import __version__
 from esj_review.core.errors import EsjError, ExitCode, Problem, UsageError
+from esj_review.core.i18n import ui as _
 
 if TYPE_CHECKING:
     from esj_review.core.review import Review
@@ -64,20 +65,25 @@ class _Group(TyperGroup):
         except EsjError as exc:
             if ctx.params.get("debug"):
                 raise
-            prefix = "" if exc.exit_code == ExitCode.INTERRUPTED else "error: "
+            quiet = exc.exit_code == ExitCode.INTERRUPTED  # "Interrupted: ..." says it all
             for line in message_lines(exc.message):
-                typer.echo(f"{prefix}{line}", err=True)
+                typer.echo(line if quiet else error_line(line), err=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
+            typer.echo(_("interrupted"), err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (OSError, MemoryError, RecursionError) as exc:
             # A failure no library call turned into an EsjError: still one line, never a
             # traceback. A closed stdout (`| head`) is click's to handle quietly.
             if ctx.params.get("debug") or getattr(exc, "errno", None) == errno.EPIPE:
                 raise
-            typer.echo(f"error: {system_failure(exc)}", err=True)
+            typer.echo(error_line(system_failure(exc)), err=True)
             raise typer.Exit(int(ExitCode.PROBLEMS)) from None
+
+
+def error_line(message: str) -> str:
+    """`error: message`, the way the command line starts a line that says what failed."""
+    return _("error: %(message)s") % {"message": message}
 
 
 def message_lines(message: str) -> list[str]:
@@ -101,9 +107,9 @@ def terminal_line(text: str) -> str:
 def system_failure(exc: BaseException) -> str:
     """One line for an OS failure: `path: reason in words`."""
     if isinstance(exc, MemoryError):
-        return "not enough memory to finish"
+        return _("not enough memory to finish")
     if isinstance(exc, RecursionError):
-        return "the input is nested too deeply to process"
+        return _("the input is nested too deeply to process")
     from esj_review.core.text import one_line
 
     assert isinstance(exc, OSError)
@@ -200,7 +206,7 @@ def write_out(text: str, output: Path | None, *inputs: Path) -> None:
 
     refuse_overwriting(output, *inputs)
     atomic_write(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    typer.echo(_("wrote %(path)s") % {"path": output}, err=True)
 
 
 def refuse_overwriting(output: Path, *inputs: Path) -> None:
@@ -214,10 +220,17 @@ def refuse_overwriting(output: Path, *inputs: Path) -> None:
         except OSError:  # one of them does not exist (yet): compare where they would be
             same = os.path.realpath(output) == os.path.realpath(source)
         if same:
-            which = "the input" if str(output) == str(source) else f"the input {source}"
-            raise UsageError(
-                f"{output}: is {which}; refusing to write over it (name another file with -o)"
-            )
+            if str(output) == str(source):
+                message = _(
+                    "%(output)s: is the input; refusing to write over it "
+                    "(name another file with -o)"
+                )
+            else:
+                message = _(
+                    "%(output)s: is the input %(input)s; refusing to write over it "
+                    "(name another file with -o)"
+                )
+            raise UsageError(message % {"output": output, "input": source})
 
 
 def rubric_file(ref: str | None) -> tuple[Path, ...]:

@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from esj_review.core.i18n import N_
+from esj_review.core.i18n import ui as _
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
     from esj_review.core.diff import AnswerChange, ReviewDiff, Side
 
-NO_DIFFERENCE = "No difference in meaning."
+NO_DIFFERENCE = N_("No difference in meaning.")
 SHORT = 160
 """Characters of an answer shown in words before it is shortened."""
 
@@ -55,10 +58,10 @@ def load_side(path: Path) -> Side:
     if is_pdf(path):
         from esj_review.report.extract import extract_review
 
-        review, _ = extract_review(path)
-        loaded, rubric, _ = load_checked(review, f"{path}#review.yaml")
+        review, _pdf = extract_review(path)
+        loaded, rubric, _warnings = load_checked(review, f"{path}#review.yaml")
     else:
-        loaded, rubric, _ = load_checked(path, path)
+        loaded, rubric, _warnings = load_checked(path, path)
     return side(str(path), loaded, rubric)
 
 
@@ -76,27 +79,30 @@ def diff_view(diff: ReviewDiff) -> RenderableType:
     head.append(neutral(diff.new.review.proposal.title) + "\n", style="bold")
     head.append(neutral(f"{diff.new.review.proposal.id} · "), style="dim")
     head.append(f"{diff.new.rubric.id} {diff.new.rubric.version}\n", style="dim")
-    head.append("old: ", style="dim")
+    head.append(_("old:") + " ", style="dim")
     head.append(neutral(diff.old.source) + "\n")
-    head.append("new: ", style="dim")
+    head.append(_("new:") + " ", style="dim")
     head.append(neutral(diff.new.source))
     parts: list[RenderableType] = [head]
     if diff.rubrics:
         parts.append(Text(diff.rubrics, style="bold yellow"))
-        for label, ids in (
-            (f"Asked only in {diff.old.rubric.id} {diff.old.rubric.version}", diff.only_old),
-            (f"Asked only in {diff.new.rubric.id} {diff.new.rubric.version}", diff.only_new),
-        ):
+        for side, ids in ((diff.old, diff.only_old), (diff.new, diff.only_new)):
             if ids:
-                parts.append(Text(f"{label} ({len(ids)}): " + ", ".join(ids), style="dim"))
+                asked = _("Asked only in %(rubric)s %(version)s (%(count)d): %(ids)s") % {
+                    "rubric": side.rubric.id,
+                    "version": side.rubric.version,
+                    "count": len(ids),
+                    "ids": ", ".join(ids),
+                }
+                parts.append(Text(asked, style="dim"))
     if diff.same_meaning:
-        parts += [Text(""), Text(NO_DIFFERENCE, style="bold green")]
+        parts += [Text(""), Text(_(NO_DIFFERENCE), style="bold green")]
         return Group(*parts)
     body: list[RenderableType] = _answer_lists(diff)
     if diff.fields:
         body.append(_fields(diff))
     if not diff.answers_differ:
-        body.append(Text("No answer differs.", style="bold"))
+        body.append(Text(_("No answer differs."), style="bold"))
     body += _score_parts(diff)
     for block in body:
         parts += [Text(""), block]
@@ -106,15 +112,16 @@ def diff_view(diff: ReviewDiff) -> RenderableType:
 def _answer_lists(diff: ReviewDiff) -> list[RenderableType]:
     out: list[RenderableType] = []
     lists = (
-        ("Answers changed", diff.changed),
-        ("Answers added", diff.added),
-        ("Answers removed", diff.removed),
-        ("Answers now hidden by a condition (not scored)", diff.hidden),
-        ("Answers shown again", diff.shown),
+        (N_("Answers changed (%(count)d)"), diff.changed),
+        (N_("Answers added (%(count)d)"), diff.added),
+        (N_("Answers removed (%(count)d)"), diff.removed),
+        (N_("Answers now hidden by a condition (not scored) (%(count)d)"), diff.hidden),
+        (N_("Answers shown again (%(count)d)"), diff.shown),
     )
     for title, changes in lists:
         if changes:
-            out.append(_changes(f"{title} ({len(changes)})", changes, changes is diff.hidden))
+            heading = _(title) % {"count": len(changes)}
+            out.append(_changes(heading, changes, changes is diff.hidden))
     return out
 
 
@@ -141,9 +148,9 @@ def _changes(title: str, changes: list[AnswerChange], kept_aside: bool = False) 
         elif old and new:
             old, new = shorten_pair(old, new)
         if old:
-            grid.add_row(Text("was", style="red"), Text(neutral(shorten(old))))
+            grid.add_row(Text(_("was"), style="red"), Text(neutral(shorten(old))))
         if new:
-            grid.add_row(Text("now", style="green"), Text(neutral(shorten(new))))
+            grid.add_row(Text(_("now"), style="green"), Text(neutral(shorten(new))))
         if change.note:
             grid.add_row(Text(""), Text(neutral(one_line(change.note, 200)), style="dim"))
     return grid
@@ -156,16 +163,18 @@ def _fields(diff: ReviewDiff) -> Table:
 
     def shown(value: object) -> str:
         if value is None or value == []:
-            return "(none)"
+            return _("(none)")
         if isinstance(value, list):
             return ", ".join(map(str, value))
         return neutral(one_line(value, 300))
 
-    grid = _listing(f"Proposal and review fields changed ({len(diff.fields)})")
+    grid = _listing(
+        _("Proposal and review fields changed (%(count)d)") % {"count": len(diff.fields)}
+    )
     for change in diff.fields:
         grid.add_row(Text("•"), Text(change.field, style="bold"))
-        grid.add_row(Text("was", style="red"), Text(shown(change.old)))
-        grid.add_row(Text("now", style="green"), Text(shown(change.new)))
+        grid.add_row(Text(_("was"), style="red"), Text(shown(change.old)))
+        grid.add_row(Text(_("now"), style="green"), Text(shown(change.new)))
     return grid
 
 
@@ -177,54 +186,61 @@ def _score_parts(diff: ReviewDiff) -> list[RenderableType]:
     from esj_review.report.terminal import SEVERITY_STYLE
 
     a, b = diff.old.card, diff.new.card
-    rows = _listing("Score")
+    rows = _listing(_("Score"))
 
     def moved(name: str, before: str, after: str) -> None:
         text = Text(before if before == after else f"{before} -> {after}")
         if before == after:
-            text.append("  (same)", style="dim")
+            text.append("  " + _("(same)"), style="dim")
         rows.add_row(Text(name), text)
 
     def score_text(value: float | None) -> str:
-        return "incomplete" if value is None else f"{value:g}"
+        return _("incomplete") if value is None else f"{value:g}"
 
-    moved("Score", score_text(a.score), score_text(b.score))
-    moved("Band", a.band.label if a.band else "none", b.band.label if b.band else "none")
-    for when, card in (("before", a), ("after", b)):
+    none = _("none")
+    moved(_("Score"), score_text(a.score), score_text(b.score))
+    moved(_("Band"), a.band.label if a.band else none, b.band.label if b.band else none)
+    for note, card in (
+        (N_("before: capped; the impact alone gives %(band)s"), a),
+        (N_("after: capped; the impact alone gives %(band)s"), b),
+    ):
         if card.band and card.uncapped_band and card.band.id != card.uncapped_band.id:
-            note = f"{when}: capped; the impact alone gives {card.uncapped_band.label}"
-            rows.add_row(Text(""), Text(note, style="dim"))
+            capped = _(note) % {"band": card.uncapped_band.label}
+            rows.add_row(Text(""), Text(capped, style="dim"))
     if a.confidence or b.confidence:
         moved(
-            "Confidence",
-            f"{a.confidence.label} ({a.confidence.percent:g}%)" if a.confidence else "none",
-            f"{b.confidence.label} ({b.confidence.percent:g}%)" if b.confidence else "none",
+            _("Confidence"),
+            f"{a.confidence.label} ({a.confidence.percent:g}%)" if a.confidence else none,
+            f"{b.confidence.label} ({b.confidence.percent:g}%)" if b.confidence else none,
         )
-    moved("Complete", f"{a.completeness:g}%", f"{b.completeness:g}%")
-    moved("Flags", str(len(a.flags)), str(len(b.flags)))
+    moved(_("Complete"), f"{a.completeness:g}%", f"{b.completeness:g}%")
+    moved(_("Flags"), str(len(a.flags)), str(len(b.flags)))
     parts: list[RenderableType] = [rows]
     for title, flags in (
-        ("Flags raised", diff.flags_raised),
-        ("Flags cleared", diff.flags_cleared),
+        (N_("Flags raised (%(count)d)"), diff.flags_raised),
+        (N_("Flags cleared (%(count)d)"), diff.flags_cleared),
     ):
         if flags:
-            grid = _listing(f"{title} ({len(flags)})")
+            grid = _listing(_(title) % {"count": len(flags)})
             for flag in flags:
                 style = SEVERITY_STYLE.get(flag.severity, "")
                 grid.add_row(Text(flag.severity.upper(), style), Text(neutral(flag.message)))
             parts.append(grid)
-    for title, gaps in (("Gaps opened", diff.gaps_opened), ("Gaps closed", diff.gaps_closed)):
+    for title, gaps in (
+        (N_("Gaps opened (%(count)d)"), diff.gaps_opened),
+        (N_("Gaps closed (%(count)d)"), diff.gaps_closed),
+    ):
         if gaps:
-            grid = _listing(f"{title} ({len(gaps)})")
+            grid = _listing(_(title) % {"count": len(gaps)})
             for gap in gaps:
                 grid.add_row(Text("•"), Text(neutral(f"{gap.question}: {gap.prompt}")))
             parts.append(grid)
     if diff.ledger:
-        table = Table(title="Ledger entries that moved (points)", title_justify="left")
-        table.add_column("Question", overflow="fold", ratio=1)
-        table.add_column("Component", overflow="fold")
-        table.add_column("Before", justify="right", no_wrap=True)
-        table.add_column("After", justify="right", no_wrap=True)
+        table = Table(title=_("Ledger entries that moved (points)"), title_justify="left")
+        table.add_column(_("Question"), overflow="fold", ratio=1)
+        table.add_column(_("Component"), overflow="fold")
+        table.add_column(_("Before"), justify="right", no_wrap=True)
+        table.add_column(_("After"), justify="right", no_wrap=True)
         for move in diff.ledger:
             table.add_row(
                 Text(neutral(move.question)),

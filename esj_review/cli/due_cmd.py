@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from esj_review.batch.cache import STATE_DIR
-from esj_review.cli.common import app, write_out
+from esj_review.cli.common import app, error_line, write_out
 from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 
 if TYPE_CHECKING:
     from esj_review.core.commitments import Commitment
@@ -115,11 +117,12 @@ def due(
         text = ics_text(items, today)
         undated = sum(1 for d in items if d.commitment.due is None)
         if undated:
-            typer.echo(
-                f"note: {undated} open commitment{'s' if undated != 1 else ''} with no due "
-                "date left out of the calendar",
-                err=True,
+            note = ngettext(
+                "note: %(count)d open commitment with no due date left out of the calendar",
+                "note: %(count)d open commitments with no due date left out of the calendar",
+                undated,
             )
+            typer.echo(note % {"count": undated}, err=True)
     else:
         text = table_text(items, today, output is not None, _heading(items, cutoff, owner))
     write_out(text, output, *_files(inputs))
@@ -138,7 +141,9 @@ def _iso_date(text: str) -> dt.date:
             return dt.date.fromisoformat(text.strip())
         except ValueError:
             pass
-    raise UsageError(f"--before: {one_line(text, 40)!r} is not a date; write it as YYYY-MM-DD")
+    raise UsageError(
+        _("--before: %(text)r is not a date; write it as YYYY-MM-DD") % {"text": one_line(text, 40)}
+    )
 
 
 def _files(inputs: list[Path]) -> list[Path]:
@@ -147,16 +152,35 @@ def _files(inputs: list[Path]) -> list[Path]:
 
 
 def _heading(items: list[Due], cutoff: dt.date | None, owner: str | None) -> str:
-    from esj_review.core.text import one_line, plural
+    from esj_review.core.text import one_line
 
-    reviews = len({d.source for d in items})
-    said = [f"due before {cutoff.isoformat()}"] if cutoff else []
+    said = [_("due before %(date)s") % {"date": cutoff.isoformat()}] if cutoff else []
     if owner is not None:
-        said.append(f"owner matching {one_line(' '.join(owner.split()), 60)!r}")
-    where = f" ({', '.join(said)})" if said else ""
+        said.append(
+            _("owner matching %(owner)r") % {"owner": one_line(" ".join(owner.split()), 60)}
+        )
+    reviews = len({d.source for d in items})
+    counts = {"count": len(items), "conditions": ", ".join(said)}
+    counts["reviews"] = ngettext("%(count)d review", "%(count)d reviews", reviews) % {
+        "count": reviews
+    }
     if not items:
-        return f"No open commitments{where}."
-    return f"{plural(len(items), 'open commitment')} in {plural(reviews, 'review')}{where}"
+        return (
+            _("No open commitments (%(conditions)s).") if said else _("No open commitments.")
+        ) % counts
+    if said:
+        heading = ngettext(
+            "%(count)d open commitment in %(reviews)s (%(conditions)s)",
+            "%(count)d open commitments in %(reviews)s (%(conditions)s)",
+            len(items),
+        )
+    else:
+        heading = ngettext(
+            "%(count)d open commitment in %(reviews)s",
+            "%(count)d open commitments in %(reviews)s",
+            len(items),
+        )
+    return heading % counts
 
 
 # --- finding the reviews -------------------------------------------------------------------
@@ -174,13 +198,13 @@ def collect(inputs: list[Path]) -> tuple[list[Due], list[str]]:
             loaded = _load(path, named)
         except EsjError as exc:
             failed.append(str(path))
-            typer.echo(f"error: {_one_line_message(exc)}", err=True)
+            typer.echo(error_line(_one_line_message(exc)), err=True)
             continue
         except (OSError, MemoryError, RecursionError) as exc:
             from esj_review.cli.common import system_failure
 
             failed.append(str(path))
-            typer.echo(f"error: {shown_path(path)}: {system_failure(exc)}", err=True)
+            typer.echo(error_line(f"{shown_path(path)}: {system_failure(exc)}"), err=True)
             continue
         if loaded is not None:
             review, rubric = loaded
@@ -193,12 +217,18 @@ def collect(inputs: list[Path]) -> tuple[list[Due], list[str]]:
                 undeclared.add(f"{rubric.id} {rubric.version}")
                 newer = newer or newer_version(review) is not None
     if undeclared:
-        hint = "; esj-review migrate moves a review to a newer version" if newer else ""
-        typer.echo(
-            f"note: reviews under {', '.join(sorted(undeclared))} list no commitments (that "
-            f"rubric version declares none){hint}",
-            err=True,
+        note = (
+            _(
+                "note: reviews under %(versions)s list no commitments (that rubric version "
+                "declares none); esj-review migrate moves a review to a newer version"
+            )
+            if newer
+            else _(
+                "note: reviews under %(versions)s list no commitments (that rubric version "
+                "declares none)"
+            )
         )
+        typer.echo(note % {"versions": ", ".join(sorted(undeclared))}, err=True)
     return found, failed
 
 
@@ -228,17 +258,17 @@ def _load(path: Path, named: bool) -> tuple[Review, Any] | None:
         from esj_review.report.extract import REVIEW_ATTACHMENT, extract_review
 
         try:
-            review, _ = extract_review(path)
+            review, _pdf = extract_review(path)
         except InputFileError as exc:
             if not named and exc.problems[0].message.startswith(f"no {REVIEW_ATTACHMENT} attached"):
                 return None
             raise
-        loaded, rubric, _ = load_checked(review, f"{path}#{REVIEW_ATTACHMENT}")
+        loaded, rubric, _warnings = load_checked(review, f"{path}#{REVIEW_ATTACHMENT}")
         return loaded, rubric
     data = load_data(path)
     if not named and not (isinstance(data, dict) and "proposal" in data and "rubric" in data):
         return None
-    loaded, rubric, _ = load_checked(data, path)
+    loaded, rubric, _warnings = load_checked(data, path)
     return loaded, rubric
 
 
@@ -248,7 +278,14 @@ def _one_line_message(exc: EsjError) -> str:
 
     lines = exc.message.rstrip("\n").split("\n")
     more = len(lines) - 1
-    return terminal_line(lines[0]) + (f" (and {more} more problems)" if more else "")
+    if not more:
+        return terminal_line(lines[0])
+    message = ngettext(  # "1 more problems" as ever (tests and scripts read it)
+        "%(message)s (and %(count)d more problems)",
+        "%(message)s (and %(count)d more problems)",
+        more,
+    )
+    return message % {"message": terminal_line(lines[0]), "count": more}
 
 
 # --- the three formats ---------------------------------------------------------------------
@@ -273,22 +310,22 @@ def table_text(items: list[Due], today: dt.date, to_file: bool, heading: str) ->
     console.print(Text(heading, style="bold"))
     if items:
         table = Table(show_lines=True, expand=True)
-        table.add_column("Due", no_wrap=True)
-        table.add_column("Owner", ratio=2)
-        table.add_column("Commitment", ratio=4)
-        table.add_column("Review", ratio=3, overflow="fold")
+        table.add_column(_("Due"), no_wrap=True)
+        table.add_column(_("Owner"), ratio=2)
+        table.add_column(_("Commitment"), ratio=4)
+        table.add_column(_("Review"), ratio=3, overflow="fold")
         for d in items:
             c = d.commitment
-            when = Text(c.due.isoformat() if c.due else "no date")
+            when = Text(c.due.isoformat() if c.due else _("no date"))
             if c.overdue(today):
-                when.append("\noverdue", style="bold red")
+                when.append("\n" + _("overdue"), style="bold red")
             what = Text(one_line(c.title(), 80), style="bold")
             if c.what != c.kind:
                 what.append("\n" + one_line(c.what, SHORT), style="")
             what.append(f"\n{one_line(c.status_label, 40)}", style="dim")
             table.add_row(
                 when,
-                Text(one_line(c.owner, 80) if c.owner else "(not named)"),
+                Text(one_line(c.owner, 80) if c.owner else _("(not named)")),
                 what,
                 Text(one_line(d.review.proposal.id, 80) + "\n")
                 + Text(shown_path(d.source), style="dim"),

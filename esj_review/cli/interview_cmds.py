@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from esj_review.cli.common import app
+from esj_review.core.i18n import ui as _
 
 
 def _prompter() -> Any:
@@ -96,11 +97,13 @@ def _finished(interview: Any, *, full: bool = True) -> None:
     console = make_console()
     if full:
         console.print(scorecard_view(interview.scorecard(), interview.rubric))
-        console.print(f"Saved: {interview.path}", markup=False, highlight=False)
+        console.print(
+            _("Saved: %(path)s") % {"path": interview.path}, markup=False, highlight=False
+        )
         return
     console.print(score_line(interview.scorecard()), markup=False, highlight=False)
     console.print(
-        f"Saved: {interview.path}. Resume with: esj-review resume {interview.path}",
+        _("Saved: %(path)s. Resume with: esj-review resume %(path)s") % {"path": interview.path},
         markup=False,
         highlight=False,
     )
@@ -113,7 +116,7 @@ def _offer_report(interview: Any) -> None:
     if interview.finished and interview.wants_report:
         _ctrl_c_now(interview)
         written = write_report(interview)
-        typer.echo(f"wrote {written}", err=True)
+        typer.echo(_("wrote %(path)s") % {"path": written}, err=True)
 
 
 @app.command()
@@ -175,7 +178,7 @@ def edit(
     from esj_review.interview.session import edit_review
 
     if section and question:
-        raise typer.BadParameter("give --section or --question, not both")
+        raise typer.BadParameter(_("give --section or --question, not both"))
     with _interview_ctrl_c() as prompter:
         interview, before = edit_review(review, section, question, prompter)
     after = interview.scorecard()
@@ -183,6 +186,6 @@ def edit(
     _offer_report(interview)
 
     def show(card: Any) -> str:
-        return "incomplete" if card.score is None else f"{card.score:g} ({card.band.label})"
+        return _("incomplete") if card.score is None else f"{card.score:g} ({card.band.label})"
 
-    typer.echo(f"Score: {show(before)} -> {show(after)}")
+    typer.echo(_("Score: %(before)s -> %(after)s") % {"before": show(before), "after": show(after)})

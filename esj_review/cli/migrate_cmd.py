@@ -13,6 +13,7 @@ import typer
 
 from esj_review.cli.common import app
 from esj_review.core.errors import UsageError, shown_path
+from esj_review.core.i18n import ui as _
 
 
 def default_output(review: Path, version: str) -> Path:
@@ -49,11 +50,13 @@ def migrate(
     from esj_review.core.migrate import describe, migrate_review, shipped_chain
     from esj_review.core.review import save_review
 
-    old, _, _ = load_checked(review, review)
+    old, _rubric, _warnings = load_checked(review, review)
     chain = shipped_chain(old.rubric.id, old.rubric.version, to)
     target = output or default_output(review, chain[-1].version)
     if os.path.lexists(target) and not force:
-        raise UsageError(f"{target}: already exists; use --force to replace it")
+        raise UsageError(
+            _("%(path)s: already exists; use --force to replace it") % {"path": target}
+        )
     result = migrate_review(old, chain)
     width = max(40, shutil.get_terminal_size().columns - 1)
     for line in describe(result, old.rubric.id):  # at words, within the terminal's width
@@ -74,4 +77,9 @@ def migrate(
         atomic_write(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         save_review(result.review, target)
-    typer.echo(f"wrote {shown_path(target)} ({old.rubric.id} {chain[-1].version})", err=True)
+    wrote = _("wrote %(path)s (%(rubric)s %(version)s)") % {
+        "path": shown_path(target),
+        "rubric": old.rubric.id,
+        "version": chain[-1].version,
+    }
+    typer.echo(wrote, err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from esj_review.core.i18n import ui as _
 from esj_review.core.text import one_line
 from esj_review.report.terminal import make_console
 
@@ -37,18 +38,36 @@ class BatchProgress:
         self.total = total
         if self.bar is not None:
             self.bar.start()
-            self.task = self.bar.add_task("Reviewing", total=total)
+            self.task = self.bar.add_task(_("Reviewing"), total=total)
 
     def done(self, outcome: Any) -> None:
         """Advance the bar, or print one line for the proposal."""
         self.n += 1
         if outcome.record is not None:
             r = outcome.record
-            what = "incomplete" if r["score"] is None else f"{r['score']:g} {r['band_label']}"
-            again = " (unchanged)" if outcome.reused else ""
-            line = f"[{self.at()}] {one_line(r['id'], 80)}: {what}{again}"
+            if r["score"] is None:
+                line = (
+                    _("[%(at)s] %(id)s: incomplete (unchanged)")
+                    if outcome.reused
+                    else _("[%(at)s] %(id)s: incomplete")
+                )
+            else:
+                line = (
+                    _("[%(at)s] %(id)s: %(score)s %(band)s (unchanged)")
+                    if outcome.reused
+                    else _("[%(at)s] %(id)s: %(score)s %(band)s")
+                )
+            line %= {
+                "at": self.at(),
+                "id": one_line(r["id"], 80),
+                "score": f"{r['score']:g}" if r["score"] is not None else "",
+                "band": r["band_label"],
+            }
         else:
-            line = f"[{self.at()}] {one_line(outcome.source, 120)}: failed (see errors.csv)"
+            line = _("[%(at)s] %(source)s: failed (see errors.csv)") % {
+                "at": self.at(),
+                "source": one_line(outcome.source, 120),
+            }
         if self.bar is not None:
             self.bar.advance(self.task)
         else:

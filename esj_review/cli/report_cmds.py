@@ -11,6 +11,8 @@ import typer
 
 from esj_review.cli.common import PdfVariant, app, choices, load_checked, refuse_overwriting
 from esj_review.core.errors import ExitCode, UsageError
+from esj_review.core.i18n import N_
+from esj_review.core.i18n import ui as _
 from esj_review.report.formats import DEFAULT_FORMAT, FORMATS, format_names
 
 if TYPE_CHECKING:
@@ -78,7 +80,7 @@ def report(
     from esj_review.core.files import atomic_write
 
     atomic_write(target, data)
-    typer.echo(f"wrote {target}", err=True)
+    typer.echo(_("wrote %(path)s") % {"path": target}, err=True)
 
 
 def _rendering(format: str) -> AbstractContextManager[Any]:
@@ -90,7 +92,7 @@ def _rendering(format: str) -> AbstractContextManager[Any]:
     console = make_console(stderr=True)
     if format != "pdf" or not console.is_terminal:
         return nullcontext()
-    return console.status(Text("Writing the PDF report…"))
+    return console.status(Text(_("Writing the PDF report…")))
 
 
 @app.command()
@@ -111,16 +113,19 @@ def extract(
 
     if output is not None:
         refuse_overwriting(output, pdf)  # even with --force: the PDF is the only copy
-    _, text = extract_review(pdf)
+    _review, text = extract_review(pdf)
     if output is None:
         sys.stdout.write(text)
         return
     if output.exists() and not force:
-        raise UsageError(f"{output} already exists; use --force to replace it")
+        raise UsageError(_("%(path)s already exists; use --force to replace it") % {"path": output})
     from esj_review.core.files import atomic_write
 
     atomic_write(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    typer.echo(_("wrote %(path)s") % {"path": output}, err=True)
+
+
+DOCTOR_COLUMNS = (N_("Check"), N_("Status"), N_("Detail"), N_("Fix"))
 
 
 @app.command()
@@ -133,11 +138,11 @@ def doctor() -> None:
     from esj_review.report.terminal import make_console
 
     checks = run_checks()
-    table = Table(title="esj-review doctor", title_justify="left")
-    for name in ("Check", "Status", "Detail", "Fix"):
-        table.add_column(name, overflow="fold")
+    table = Table(title=_("esj-review doctor"), title_justify="left")
+    for name in DOCTOR_COLUMNS:
+        table.add_column(_(name), overflow="fold")
     for check in checks:
-        status = Text("ok", "green") if check.ok else Text("MISSING", "bold red")
+        status = Text(_("ok"), "green") if check.ok else Text(_("MISSING"), "bold red")
         table.add_row(check.name, status, Text(check.detail), Text(check.fix))
     make_console().print(table)
     if not all(c.ok for c in checks):

@@ -17,7 +17,8 @@ from esj_review.cli.common import (
     write_out,
 )
 from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
-from esj_review.core.text import plural
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 
 
 class ScoreFormat(StrEnum):
@@ -70,14 +71,20 @@ def validate(
             _newer_hint(review, path)
         card = score(rub, review)
         if card.complete:
-            typer.echo(f"{shown_path(path)}: ok", err=True)
+            typer.echo(_("%(path)s: ok") % {"path": shown_path(path)}, err=True)
         else:
             failed = failed or strict
+            message = ngettext(
+                "%(path)s: valid but incomplete: %(count)d required answer missing (%(questions)s)",
+                "%(path)s: valid but incomplete: %(count)d required answers missing "
+                "(%(questions)s)",
+                len(card.gaps),
+            )
+            questions = ", ".join(g.question for g in card.gaps[:5])
+            questions += ", ..." if len(card.gaps) > 5 else ""
             typer.echo(
-                f"{shown_path(path)}: valid but incomplete: "
-                f"{plural(len(card.gaps), 'required answer')} missing "
-                f"({', '.join(g.question for g in card.gaps[:5])}"
-                f"{', ...' if len(card.gaps) > 5 else ''})",
+                message
+                % {"path": shown_path(path), "count": len(card.gaps), "questions": questions},
                 err=True,
             )
     if failed:
@@ -90,9 +97,12 @@ def _newer_hint(review: Any, path: Path) -> None:
 
     newer = newer_version(review)
     if newer is not None:
+        message = _(
+            "rubric %(rubric)s %(version)s is newer; "
+            "esj-review migrate %(path)s moves this review to it"
+        )
         typer.echo(
-            f"rubric {review.rubric.id} {newer} is newer; "
-            f"esj-review migrate {shown_path(path)} moves this review to it",
+            message % {"rubric": review.rubric.id, "version": newer, "path": shown_path(path)},
             err=True,
         )
 
@@ -191,15 +201,18 @@ def template(
             refuse_overwriting(written, *rubric_file(rubric))
     if format is TemplateFormat.xlsx:
         if output is None:
-            raise UsageError("an XLSX template needs --output FILE.xlsx")
+            raise UsageError(_("an XLSX template needs --output FILE.xlsx"))
         atomic_write(output, xlsx_template(rub))
-        typer.echo(f"wrote {output} (sheets: Proposals, Data dictionary)", err=True)
+        sheets = "Proposals, Data dictionary"  # the workbook's own sheet names, not translated
+        typer.echo(
+            _("wrote %(path)s (sheets: %(sheets)s)") % {"path": output, "sheets": sheets}, err=True
+        )
         return
     if format is TemplateFormat.csv:
         write_out(csv_template(rub), output)
         if guide is not None:
             atomic_write(guide, dictionary_csv(rub))
-            typer.echo(f"wrote {guide} (the data dictionary)", err=True)
+            typer.echo(_("wrote %(path)s (the data dictionary)") % {"path": guide}, err=True)
         return
     write_out(yaml_template(rub), output)
 
@@ -221,8 +234,12 @@ def demo(
 
     example = data_dir("examples") / "reduced-fare-transit.yaml"
     refuse_overwriting(output, example)
-    review, rub, _ = load_checked(example)
-    typer.echo(f"Example review: {example.name}", err=True)
+    review, rub, _warnings = load_checked(example)
+    typer.echo(_("Example review: %(name)s") % {"name": example.name}, err=True)
     print_scorecard(score(rub, review), rub, ledger=False, output=None)
     atomic_write(output, render_report(rub, review, "pdf", "archival"))
-    typer.echo(f"wrote {output} (PDF/A-3b, tagged; the review and scorecard attached)", err=True)
+    typer.echo(
+        _("wrote %(path)s (PDF/A-3b, tagged; the review and scorecard attached)")
+        % {"path": output},
+        err=True,
+    )

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from esj_review.cli.common import rubric_app, rubric_file, write_out
+from esj_review.cli.common import error_line, rubric_app, rubric_file, write_out
 from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.i18n import ui as _
 
 if TYPE_CHECKING:
     from esj_review.core.rubric import Rubric
@@ -77,18 +78,23 @@ def rubric_validate(
         make_console().print(lint_view(report, rub))
         translations = _translations_beside(path, rub.id)
     failed = False
+    ok = _("%(path)s: ok (%(rubric)s %(version)s)")
     for translation in translations:
         problems = check_translation(rub, translation)
         for problem in problems:  # warnings on stdout, as the rubric's; errors on stderr
             error = problem.severity == "error"
-            typer.echo(("error: " if error else "") + problem.render(translation), err=error)
+            line = problem.render(translation)
+            typer.echo(error_line(line) if error else line, err=error)
         failed |= any(p.severity == "error" for p in problems)
         if not any(p.severity == "error" for p in problems):
-            typer.echo(f"{shown_path(translation)}: ok ({rub.id} {rub.version})", err=True)
+            shown = {"path": shown_path(translation), "rubric": rub.id, "version": rub.version}
+            typer.echo(ok % shown, err=True)
     if failed:
         raise typer.Exit(int(ExitCode.PROBLEMS))
     if not is_translation_file(path):
-        typer.echo(f"{shown_path(path)}: ok ({rub.id} {rub.version})", err=True)
+        typer.echo(
+            ok % {"path": shown_path(path), "rubric": rub.id, "version": rub.version}, err=True
+        )
 
 
 def _translations_beside(path: Path, rubric_id: str) -> list[Path]:
@@ -124,7 +130,9 @@ def _rubric_of_translation(path: Path) -> Rubric:
         return load_rubric(named)
     except EsjError:
         raise InputFileError(
-            path, f"names rubric {named!r}, which is neither beside it nor shipped"
+            path,
+            _("names rubric %(rubric)r, which is neither beside it nor shipped")
+            % {"rubric": named},
         ) from None
 
 
@@ -189,7 +197,7 @@ def rubric_translation(
 
     check_lang(lang)
     if lang.split("-")[0] == "en":
-        raise UsageError("--lang: the rubric is written in English; name another language")
+        raise UsageError(_("--lang: the rubric is written in English; name another language"))
     rub = load_rubric(ref)
     kept: tuple[dict[str, str], dict[str, str]] = ({}, {})
     if output is not None and output.exists():
@@ -207,10 +215,19 @@ def _kept_texts(output: Path, rub: Rubric, lang: str) -> tuple[dict[str, str], d
 
     existing = load_translation(output).file  # raises, naming the file, if it is not one
     if (existing.rubric, existing.lang) != (rub.id, lang):
+        message = _(
+            "is a translation of %(rubric)s into %(lang)s, not of %(expected)s into "
+            "%(expected_lang)s; refusing to replace it"
+        )
         raise InputFileError(
             output,
-            f"is a translation of {existing.rubric} into {existing.lang}, not of {rub.id} "
-            f"into {lang}; refusing to replace it",
+            message
+            % {
+                "rubric": existing.rubric,
+                "lang": existing.lang,
+                "expected": rub.id,
+                "expected_lang": lang,
+            },
         )
     english = translatable(rub)
     same = unchanged_since(rub, existing.version, english)
@@ -218,14 +235,25 @@ def _kept_texts(output: Path, rub: Rubric, lang: str) -> tuple[dict[str, str], d
     kept = {k: v for k, v in given.items() if same is None or k in same}
     stale = {k: v for k, v in given.items() if k not in kept}
     dropped = [k for k in existing.strings if k not in english]
-    listed = ", ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
-    typer.echo(
-        f"{shown_path(output)}: kept {len(kept)} texts; {len(english) - len(kept)} to translate"
-        f" ({len(stale)} of them with an earlier translation shown, their English changed); "
-        f"{len(dropped)} dropped (no such text in {rub.id} {rub.version})"
-        + (f": {listed}" if dropped else ""),
-        err=True,
+    listed = ", ".join(dropped[:5])
+    if len(dropped) > 5:
+        listed = _("%(items)s and %(count)d more") % {"items": listed, "count": len(dropped) - 5}
+    said = (
+        _(
+            "%(path)s: kept %(kept)d texts; %(todo)d to translate (%(stale)d of them with an "
+            "earlier translation shown, their English changed); %(dropped)d dropped (no such "
+            "text in %(rubric)s %(version)s): %(listed)s"
+        )
+        if dropped
+        else _(
+            "%(path)s: kept %(kept)d texts; %(todo)d to translate (%(stale)d of them with an "
+            "earlier translation shown, their English changed); %(dropped)d dropped (no such "
+            "text in %(rubric)s %(version)s)"
+        )
     )
+    counts = {"kept": len(kept), "todo": len(english) - len(kept), "stale": len(stale)}
+    shown = {"path": shown_path(output), "rubric": rub.id, "version": rub.version}
+    typer.echo(said % {**counts, **shown, "dropped": len(dropped), "listed": listed}, err=True)
     return kept, stale
 
 
@@ -234,4 +262,6 @@ def check_lang(lang: str) -> None:
     from esj_review.core.translations import LANG_PATTERN
 
     if not re.match(LANG_PATTERN, lang):
-        raise UsageError(f"--lang: {lang!r} is not a language code such as es or zh-Hant")
+        raise UsageError(
+            _("--lang: %(lang)r is not a language code such as es or zh-Hant") % {"lang": lang}
+        )

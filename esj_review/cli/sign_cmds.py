@@ -14,11 +14,14 @@ import typer
 
 from esj_review.cli.common import app
 from esj_review.core.errors import ExitCode, InputFileError, UsageError, shown_path
+from esj_review.core.i18n import N_
+from esj_review.core.i18n import ui as _
 
 if TYPE_CHECKING:
     from esj_review.report.signing import Credentials, Passphrase
 
 PASSPHRASE_ENV = "ESJ_REVIEW_PASSPHRASE"
+EXISTS = N_("%(path)s: already exists; use --force to replace it")
 
 
 def default_output(report: Path, signatures: int) -> Path:
@@ -37,13 +40,14 @@ def _passphrase(source: Path) -> Passphrase:
         if given is not None:
             return given.encode()
         if not sys.stdin.isatty():
-            raise UsageError(
-                f"{shown_path(source)}: the key is encrypted; set {PASSPHRASE_ENV} "
-                "or run at a terminal to be asked"
+            message = _(
+                "%(path)s: the key is encrypted; set %(variable)s or run at a terminal to be asked"
             )
+            raise UsageError(message % {"path": shown_path(source), "variable": PASSPHRASE_ENV})
         import getpass
 
-        return getpass.getpass(f"Passphrase for {shown_path(source)}: ").encode()
+        prompt = _("Passphrase for %(path)s: ") % {"path": shown_path(source)}
+        return getpass.getpass(prompt).encode()
 
     return ask
 
@@ -54,8 +58,10 @@ def _pkcs11(module: Path, token: str | None, key_label: str | None) -> Credentia
 
     if importlib.util.find_spec("pkcs11") is None:
         raise UsageError(
-            "--pkcs11: signing with a token needs python-pkcs11, which is not installed "
-            "(pip install python-pkcs11)"
+            _(
+                "--pkcs11: signing with a token needs python-pkcs11, which is not installed "
+                "(pip install python-pkcs11)"
+            )
         )
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11 as hanko_pkcs11
@@ -72,7 +78,8 @@ def _pkcs11(module: Path, token: str | None, key_label: str | None) -> Credentia
         signer = hanko_pkcs11.PKCS11Signer(session, key_label=key_label, cert_label=key_label)
         cert = signer.signing_cert
     except Exception as exc:  # the token library's own errors: one line
-        raise InputFileError(module, f"the token cannot sign: {exc}") from None
+        reason = _("the token cannot sign: %(reason)s") % {"reason": exc}
+        raise InputFileError(module, reason) from None
     return Credentials(signer, str(cert.subject.native.get("common_name", "token")))
 
 
@@ -132,19 +139,19 @@ def sign(
 
     sources = sum(x is not None for x in (key or cert, pkcs12, pkcs11))
     if sources != 1 or (key is None) != (cert is None):
-        raise UsageError("give --key with --cert, or --pkcs12, or --pkcs11 (one of them)")
+        raise UsageError(_("give --key with --cert, or --pkcs12, or --pkcs11 (one of them)"))
     if (
         output is not None
         and os.path.lexists(output)
         and not force
         and not _is_input(output, report)
     ):
-        raise UsageError(f"{shown_path(output)}: already exists; use --force to replace it")
+        raise UsageError(_(EXISTS) % {"path": shown_path(output)})
     with signing.quiet():
         taken = signing.signed_boxes(signing.read_report(report)[0])
         target = output or default_output(report, len(taken) + 1)
         if output is None and os.path.lexists(target) and not force:
-            raise UsageError(f"{shown_path(target)}: already exists; use --force to replace it")
+            raise UsageError(_(EXISTS) % {"path": shown_path(target)})
         if key is not None and cert is not None:
             credentials = signing.load_pem(key, cert, chain or [], _passphrase(key))
         elif pkcs12 is not None:
@@ -154,15 +161,23 @@ def sign(
             credentials = _pkcs11(pkcs11, token, key_label)
         signed = signing.sign_report(report, credentials, role, name)
     atomic_write(target, signed.data)
-    lock = "; the report is now locked: only further signatures may be added"
-    typer.echo(
-        f"wrote {shown_path(target)}: signed as {signed.role} by {signed.name} at "
-        f"{signed.when.isoformat().replace('+00:00', 'Z')} (box {signed.box + 1})"
-        f"{lock if signed.certified else ''}; PDF/A-3b checked",
-        err=True,
+    wrote = (
+        _(
+            "wrote %(path)s: signed as %(role)s by %(name)s at %(when)s (box %(box)d); the "
+            "report is now locked: only further signatures may be added; PDF/A-3b checked"
+        )
+        if signed.certified
+        else _(
+            "wrote %(path)s: signed as %(role)s by %(name)s at %(when)s (box %(box)d); "
+            "PDF/A-3b checked"
+        )
     )
+    said = {"path": shown_path(target), "role": signed.role, "name": signed.name}
+    when = signed.when.isoformat().replace("+00:00", "Z")
+    typer.echo(wrote % {**said, "when": when, "box": signed.box + 1}, err=True)
     if signed.missing:
-        typer.echo(f"still to sign: {', '.join(signed.missing)}", err=True)
+        missing = ", ".join(signed.missing)
+        typer.echo(_("still to sign: %(roles)s") % {"roles": missing}, err=True)
 
 
 def _is_input(output: Path, report: Path) -> bool:
