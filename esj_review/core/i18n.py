@@ -158,6 +158,49 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(lang).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, told apart from the same English by `context`."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return message
+    return translations(lang).pgettext(context, message)
+
+
+# Punctuation the report puts between pieces it assembles (a label and its answer, the items
+# of a list, the end of a sentence built from parts): each a message of its own, so Chinese
+# writes "：", "；", "，" and "。" where English writes ": ", "; ", ", " and ".".
+
+
+def full_stop() -> str:
+    """The mark that ends a sentence: "." ("。" in Chinese)."""
+    return pgettext("punctuation", ".")
+
+
+def list_separator() -> str:
+    """Between the items of a list whose items may hold commas: "; " ("；" in Chinese)."""
+    return pgettext("punctuation", "; ")
+
+
+def comma() -> str:
+    """Between short parts of one phrase: ", " ("，" in Chinese)."""
+    return pgettext("punctuation", ", ")
+
+
+def colon() -> str:
+    """Between a label and what follows it: ": " ("：" in Chinese)."""
+    return pgettext("punctuation", ": ")
+
+
+def noted(text: str, note: str) -> str:
+    """`text` with a note in brackets: "Housing (large)" ("住房（大）" in Chinese)."""
+    return pgettext("punctuation", "%(text)s (%(note)s)") % {"text": text, "note": note}
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` already ends with a sentence's closing mark, in any script."""
+    return text.rstrip().endswith((".", "!", "?", "…", "。", "！", "？", "።", "؟"))
+
+
 def ui(message: str) -> str:
     """`message`, a text of the interview or the command line, in the current language: the
     `interface` domain (English while no language has that catalogue). Modules of those

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from esj_review.core import i18n
 from esj_review.core.answers import Slot, item_answers
 from esj_review.core.conditions import MISSING, evaluate, is_answered
 from esj_review.core.qtypes.repeat import RepeatQuestion
@@ -145,7 +146,7 @@ def _scopes(
             return local.get(qid, MISSING) if qid in subs else top(qid)
 
         name = rubric.item_label(rep, item, enabled) if isinstance(rep, RepeatQuestion) else item
-        scopes.append((item, f"{name}: {effect.label}", lookup))
+        scopes.append((item, f"{name}{i18n.colon()}{effect.label}", lookup))
     return scopes
 
 

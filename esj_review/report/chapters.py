@@ -42,7 +42,7 @@ def answer_label(
     q = entry["questions"].get(qid)
     if q is None or not is_answered(value):
         return ""
-    return "; ".join(visible(t) for t in answer_words(rubric, q, value, enabled))
+    return i18n.list_separator().join(visible(t) for t in answer_words(rubric, q, value, enabled))
 
 
 def determinant_rows(
@@ -73,12 +73,12 @@ def determinant_rows(
                 parts.append(_("benefit %(size)s") % {"size": sizes[0].lower()})
             if sizes[1]:
                 parts.append(_("burden %(size)s") % {"size": sizes[1].lower()})
-            row["size"] = ", ".join(parts)
+            row["size"] = i18n.comma().join(parts)
             who = [
                 answer_label(rubric, entry, spec.benefit_reach, enabled),
                 answer_label(rubric, entry, spec.burden_bearers, enabled),
             ]
-            row["who"] = "; ".join(
+            row["who"] = i18n.list_separator().join(
                 w
                 for w in (
                     _("gains: %(who)s") % {"who": who[0]} if who[0] else "",
@@ -134,7 +134,7 @@ def ledger_question(
         child = next((c for c in q.children() if c.id == parts[2]), None)
         if child is None:
             return None, item
-        return child, f"{item}: {child.label or child.prompt}"
+        return child, f"{item}{i18n.colon()}{child.label or child.prompt}"
     return q, q.label or q.prompt
 
 
@@ -144,7 +144,7 @@ def ledger_answer(
     """A scored answer whole, with labels for choices; a very long one ends at a word (True:
     it was cut, and the report says where it is whole)."""
     if q is not None and is_answered(value):
-        text = "; ".join(answer_words(rubric, q, value, enabled))
+        text = i18n.list_separator().join(answer_words(rubric, q, value, enabled))
     elif q is None and _side_label(rubric, value):  # an impact line: "benefit" or "burden"
         text = _side_label(rubric, value)
     else:

@@ -53,6 +53,19 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
     env.globals["svg_fonts"] = svg_fonts
     env.globals["signed"] = i18n.signed
     env.globals["fixed"] = i18n.fixed
+    env.globals["stop"] = i18n.full_stop
+    env.globals["sep"] = i18n.list_separator
+    env.globals["comma"] = i18n.comma
+    env.globals["colon"] = i18n.colon
+    env.globals["noted"] = (
+        (
+            lambda text, note: markupsafe.Markup(
+                i18n.noted(markupsafe.escape(text), markupsafe.escape(note))
+            )
+        )
+        if autoescape
+        else i18n.noted
+    )
     env.filters["num"] = i18n.number
     env.filters["pct"] = i18n.percent
     env.filters["cssstr"] = css_string

@@ -119,7 +119,7 @@ def reason_sentence(rubric: Rubric, card: Scorecard) -> str:
             text = _("%(reason)s; the impact alone would rate it “%(band)s”, but %(why)s") % values
         else:
             text = _("%(reason)s; the points alone would rate it “%(band)s”, but %(why)s") % values
-    return text + "."
+    return text + i18n.full_stop()
 
 
 def _impact_reason(card: Scorecard, score: str) -> str:

@@ -127,7 +127,7 @@ def impact_rule_words(rubric: Rubric, rule: str) -> str:
         else:
             out.append(token)
     text = _WORD.sub(lambda m: _(_IMPACT_WORDS[m[1]]), "".join(out))
-    text = re.sub(r"\((\w+)\)", lambda m: f"({choices.get(('*', m[1]), m[1])})", text)
+    text = re.sub(r" ?\((\w+)\)", lambda m: i18n.noted("", choices.get(("*", m[1]), m[1])), text)
     return plain_impact_rule(text)
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from esj_review.core import i18n
 from esj_review.core.answers import Slot
 from esj_review.core.conditions import MISSING, is_answered
 from esj_review.core.i18n import N_, _, ngettext
@@ -138,8 +139,8 @@ class Line:
     @property
     def stop(self) -> str:
         """The full stop after the answer, unless it ends with one."""
-        last = self.parts[-1].text.rstrip() if self.parts else ""
-        return "" if last.endswith((".", "!", "?", "…", "。", "።", "؟")) else "."
+        last = self.parts[-1].text if self.parts else ""
+        return "" if i18n.ends_sentence(last) else i18n.full_stop()
 
 
 @dataclass
@@ -305,7 +306,7 @@ def _sized(entry: dict[str, Any], qid: str | None) -> str:
     q = entry["questions"].get(qid or "")
     labels = {c.id: c.label.lower() for c in getattr(q, "choices", None) or []}
     word = labels.get(str(value)) if is_answered(value) else None
-    return f"{entry['label']} ({word})" if word else str(entry["label"])
+    return i18n.noted(str(entry["label"]), word) if word else str(entry["label"])
 
 
 def row_height(row: PopulationRow, columns: tuple[str, ...]) -> float:
@@ -317,8 +318,10 @@ def row_height(row: PopulationRow, columns: tuple[str, ...]) -> float:
         names, more = (
             (row.gains, row.gains_more) if name == "gains" else (row.bears, row.bears_more)
         )
-        more_text = "; " + _("and %(count)s more") % {"count": more} if more else ""
-        cells.append(("; ".join(names) + more_text, WIDTH * share))
+        more_text = (
+            i18n.list_separator() + _("and %(count)s more") % {"count": more} if more else ""
+        )
+        cells.append((i18n.list_separator().join(names) + more_text, WIDTH * share))
     return max(height(text or "–", width - 8) for text, width in cells) + ROW_PADDING
 
 
@@ -337,7 +340,9 @@ def mitigation_items(
             status_value = entry["answers"].get(spec.mitigation_status or "", MISSING)
             status_q = entry["questions"].get(spec.mitigation_status or "")
             status = (
-                "; ".join(answer_words(rubric, status_q, status_value, frozenset()))
+                i18n.list_separator().join(
+                    answer_words(rubric, status_q, status_value, frozenset())
+                )
                 if status_q is not None and is_answered(status_value)
                 else ""
             )
@@ -381,7 +386,7 @@ def flag_lines(
         message = first.message
         if len(flags) > 1 and rule is not None and "{item}" in rule.message:
             names = [labels.get(f.item or "", f.item or "") for f in flags]
-            shown = "; ".join(names[:named])
+            shown = i18n.list_separator().join(names[:named])
             if len(names) > named:
                 shown += " " + _("and %(count)s more") % {"count": len(names) - named}
             message = rule.message.replace("{item}", shown)
