@@ -22,6 +22,8 @@ from typing import Any, Literal
 from rich.text import Text
 
 from esj_review.core.answers import Slot, answer_parts
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 from esj_review.core.qtypes.base import Option, PromptSpec
 from esj_review.core.qtypes.date import past_note
 from esj_review.core.qtypes.repeat import RepeatQuestion
@@ -37,7 +39,7 @@ from esj_review.core.review import (
 from esj_review.core.rubric import Rubric, Section
 from esj_review.core.scoring import Scorecard, score
 from esj_review.interview.prompter import InterruptedTyping, Prompter
-from esj_review.interview.prompts import answer_from, plural, section_state, spec_for
+from esj_review.interview.prompts import answer_from, section_done, section_state, spec_for
 
 Pace = Literal["all", "required"]
 
@@ -92,9 +94,9 @@ class Interview:
             earlier = self._carried(slot)
             if earlier is not None:
                 label, value = earlier
-                spec = dataclasses.replace(
-                    spec, default=value, message=f"{spec.message} [as for {label}]"
-                )
+                message = _("%(prompt)s [as for %(item)s]")
+                message %= {"prompt": spec.message, "item": label}
+                spec = dataclasses.replace(spec, default=value, message=message)
         return spec
 
     def _carried(self, slot: Slot) -> tuple[str, Any] | None:
@@ -128,7 +130,8 @@ class Interview:
         value = answer_from(spec, raw)
         problem = None if value is None else spec.check(value)
         if problem:  # a prompter that validates will never get here
-            self.prompter.show(Text(f"  Not saved: {problem}", style="red"))
+            shown = _("Not saved: %(problem)s") % {"problem": problem}
+            self.prompter.show(Text("  " + shown, style="red"))
             return
         if value is None:
             self._skipped(slot, spec, raw)
@@ -145,45 +148,53 @@ class Interview:
             if not slot.question.required:
                 pass_over(self.review, slot.path)
             elif spec.widget == "checkbox":
-                self.prompter.show(Text("  Nothing ticked: left unanswered for now.", "yellow"))
+                nothing = _("Nothing ticked: left unanswered for now.")
+                self.prompter.show(Text("  " + nothing, "yellow"))
             return
         if spec.widget == "checkbox" and raw == [] and not slot.question.required:
             clear_answer(self.review, slot.path)
-            self.prompter.show(Text("  Nothing ticked: the earlier ticks are kept aside.", "dim"))
+            kept = _("Nothing ticked: the earlier ticks are kept aside.")
+            self.prompter.show(Text("  " + kept, "dim"))
             return
-        self.prompter.show(Text("  Kept the earlier answer.", style="dim"))
+        self.prompter.show(Text("  " + _("Kept the earlier answer."), style="dim"))
 
     def _echo(self, slot: Slot, value: Any) -> None:
         """What was ticked, in words (the widget only says how many); a date in the past."""
         q = slot.question
         if isinstance(value, list):
             parts = answer_parts(self.rubric, q, value, self.review.enabled)
-            self.prompter.show(Text("  Ticked: " + "; ".join(parts), style="dim"))
+            ticked = _("Ticked: %(choices)s") % {"choices": "; ".join(parts)}
+            self.prompter.show(Text("  " + ticked, style="dim"))
         elif q.type == "date" and isinstance(value, str) and past_note(value):
-            self.prompter.show(Text(f"  Note: {value} is in the past.", style="yellow"))
+            note = _("Note: %(date)s is in the past.") % {"date": value}
+            self.prompter.show(Text("  " + note, style="yellow"))
 
     def tidy(self) -> None:
         """Keep answers whose question is now hidden aside; bring back ones shown again."""
         moved, restored = tidy_hidden(self.rubric, self.review)
         for path in moved:
-            self.prompter.show(
-                Text(f"  Kept aside, not scored (now hidden): {self.prompt(path)}", style="dim")
-            )
+            aside = _("Kept aside, not scored (now hidden): %(prompt)s")
+            self.prompter.show(Text("  " + aside % {"prompt": self.prompt(path)}, style="dim"))
         for path in restored:
-            self.prompter.show(Text(f"  Brought back your earlier answer: {self.prompt(path)}"))
+            back = _("Brought back your earlier answer: %(prompt)s")
+            self.prompter.show(Text("  " + back % {"prompt": self.prompt(path)}))
 
     def _keep_typed(self, spec: PromptSpec, typed: str) -> None:
         """Ctrl-C while typing a first answer: keep the text when it is one, else show it."""
         if typed.strip() == "" or typed == spec.text_default():
             return
-        problem = "kept the earlier answer" if spec.default is not None else spec.text_error(typed)
+        problem = (
+            _("kept the earlier answer") if spec.default is not None else spec.text_error(typed)
+        )
         if problem is not None:
-            self.prompter.show(Text(f"\n  Not saved ({problem}); you typed:\n{typed}", "yellow"))
+            lost = _("Not saved (%(problem)s); you typed:") % {"problem": problem}
+            self.prompter.show(Text(f"\n  {lost}\n{typed}", "yellow"))
             return
         set_value(self.review, spec.path, answer_from(spec, typed))
         tidy_hidden(self.rubric, self.review)
         self.save()
-        self.prompter.show(Text(f"\n  Kept what you typed as the answer: {spec.message}", "yellow"))
+        kept = _("Kept what you typed as the answer: %(prompt)s") % {"prompt": spec.message}
+        self.prompter.show(Text(f"\n  {kept}", "yellow"))
 
     def prompt(self, path: str) -> str:
         """The question asked at `path` (the path itself when it has none)."""
@@ -198,7 +209,8 @@ class Interview:
         item = slot.item or ""
         label = self.rubric.item_label(slot.parent, item, self.review.enabled)
         n = chosen.index(item) + 1 if item in chosen else 0
-        return Text(f"\n{n} of {len(chosen)}: {label}", "bold")
+        heading = _("%(n)d of %(total)d: %(item)s") % {"n": n, "total": len(chosen), "item": label}
+        return Text("\n" + heading, "bold")
 
     # --- sections -------------------------------------------------------------------------
 
@@ -211,13 +223,23 @@ class Interview:
             for s in self.rubric.sections
         }
 
+    def done_sections(self) -> set[str]:
+        """The ids of the sections with nothing left to see (the menu says "done")."""
+        slots = self.review.slots(self.rubric)
+        passed = set(self.review.meta.passed)
+        return {
+            s.id
+            for s in self.rubric.sections
+            if section_done([x for x in slots if x.section.id == s.id], passed)
+        }
+
     def pending(self) -> list[Section]:
         """Sections not done, starting after the one last visited (so a skip moves on)."""
-        states = self.section_states()
+        done = self.done_sections()
         ids = [s.id for s in self.rubric.sections]
         start = ids.index(self.last_section) + 1 if self.last_section in ids else 0
         order = self.rubric.sections[start:] + self.rubric.sections[:start]
-        return [s for s in order if states[s.id] != "done"]
+        return [s for s in order if s.id not in done]
 
     def _unseen(self, section: Section) -> list[Slot]:
         passed = set(self.review.meta.passed)
@@ -231,12 +253,13 @@ class Interview:
         """Ask a section's shown questions in order (only those not yet answered or passed
         over, if asked so); first offer to leave its optional questions blank."""
         number = self.rubric.sections.index(section) + 1
-        self.prompter.show(
-            Text(
-                f"\n{number} of {len(self.rubric.sections)}: {section.title}",
-                style="bold underline",
-            )
-        )
+        total = len(self.rubric.sections)
+        heading = _("%(n)d of %(total)d: %(title)s") % {
+            "n": number,
+            "total": total,
+            "title": section.title,
+        }
+        self.prompter.show(Text("\n" + heading, style="bold underline"))
         if section.description:
             self.prompter.show(Text(section.description, style="dim"))
         self.last_section = section.id
@@ -275,20 +298,41 @@ class Interview:
         required = len(unseen) - optional
         if optional < 2 and not (optional and not required):
             return False
-        both = f"{plural(required, 'required question')} and " if required else ""
-        answer_all = f"Answer all {len(unseen)}" if len(unseen) > 1 else "Answer it"
-        skip = f"Only the {required} required; leave the optional ones blank"
-        if not required:
-            skip = "Leave them blank (the menu can ask them later)"
+        optional_text = ngettext(
+            "%(num)d optional question", "%(num)d optional questions", optional
+        ) % {"num": optional}
+        if required:
+            required_text = ngettext(
+                "%(num)d required question", "%(num)d required questions", required
+            ) % {"num": required}
+            message = _("%(section)s: %(required)s and %(optional)s") % {
+                "section": section.title,
+                "required": required_text,
+                "optional": optional_text,
+            }
+            skip = ngettext(
+                "Only the %(num)d required; leave the optional ones blank",
+                "Only the %(num)d required; leave the optional ones blank",
+                required,
+            ) % {"num": required}
+        else:
+            message = _("%(section)s: %(optional)s") % {
+                "section": section.title,
+                "optional": optional_text,
+            }
+            skip = _("Leave them blank (the menu can ask them later)")
+        answer_all = _("Answer it")
+        if len(unseen) > 1:
+            answer_all = ngettext("Answer all %(num)d", "Answer all %(num)d", len(unseen)) % {
+                "num": len(unseen)
+            }
         leave: bool = self.prompter.choose(
-            f"{section.title}: {both}{plural(optional, 'optional question')}",
-            [Option(answer_all, False), Option(skip, True)],
-            False,
+            message, [Option(answer_all, False), Option(skip, True)], False
         )
         return leave
 
     def walk(self) -> None:
         """Go through every section not yet done, in order, asking what is missing."""
         for section in self.pending():
-            if self.section_states()[section.id] != "done":  # an earlier answer may finish it
+            if section.id not in self.done_sections():  # an earlier answer may finish it
                 self.ask_section(section, only_missing=True)

@@ -9,11 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from esj_review.core.answers import Slot, answer_parts
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 from esj_review.core.review import aside_paths, clear_answer
-from esj_review.core.rubric import Rubric
+from esj_review.core.rubric import Rubric, Section
 from esj_review.core.scoring import Scorecard
 from esj_review.interview.flow import Interview, Pace
-from esj_review.interview.prompts import Option, plural, score_line
+from esj_review.interview.prompts import Option, score_line
 from esj_review.interview.proposal import change_options, change_proposal, options_line
 from esj_review.interview.reviewer import ask_reviewer, reviewer_line
 from esj_review.report.terminal import scorecard_view
@@ -23,25 +25,24 @@ def menu(interview: Interview) -> Scorecard:
     """The section menu, until the analyst finishes or quits; returns the final scorecard."""
     while True:
         states = interview.section_states()
+        done = interview.done_sections()
         pending = interview.pending()
         options = []
         if pending:
-            first = pending[0]
-            more = f" and {plural(len(pending) - 1, 'more section')}" if len(pending) > 1 else ""
-            number = interview.rubric.sections.index(first) + 1
-            options.append(Option(f"Continue: {number}. {first.title}{more}", ("continue", "")))
+            options.append(Option(_continue_line(interview, pending), ("continue", "")))
+        entry = _("%(n)d. %(title)s · %(state)s")
         options += [
-            Option(f"{n}. {s.title} · {states[s.id]}", ("section", s.id))
+            Option(entry % {"n": n, "title": s.title, "state": states[s.id]}, ("section", s.id))
             for n, s in enumerate(interview.rubric.sections, 1)
         ]
         options += [
-            Option("Change one answer…", ("change", "")),
+            Option(_("Change one answer…"), ("change", "")),
             Option(reviewer_line(interview), ("reviewer", "")),
-            Option("Review every answer and the score", ("review", "")),
-            Option("Save and quit (resume later)", ("quit", "")),
+            Option(_("Review every answer and the score"), ("review", "")),
+            Option(_("Save and quit (resume later)"), ("quit", "")),
         ]
         default = ("continue", "") if pending else ("review", "")
-        message = f"Sections · {score_line(interview.scorecard())}"
+        message = _("Sections · %(score)s") % {"score": score_line(interview.scorecard())}
         action, target = interview.prompter.choose(message, options, default)
         if action == "continue":
             interview.walk()
@@ -49,7 +50,7 @@ def menu(interview: Interview) -> Scorecard:
                 return interview.scorecard()
         elif action == "section":
             section = next(s for s in interview.rubric.sections if s.id == target)
-            interview.ask_section(section, only_missing=states[target] != "done")
+            interview.ask_section(section, only_missing=target not in done)
         elif action == "change":
             change_one(interview)
         elif action == "reviewer":
@@ -61,17 +62,32 @@ def menu(interview: Interview) -> Scorecard:
             return interview.scorecard()
 
 
+def _continue_line(interview: Interview, pending: list[Section]) -> str:
+    """The menu's first entry: the next section not done, and how many more there are."""
+    first = pending[0]
+    number = interview.rubric.sections.index(first) + 1
+    more = len(pending) - 1
+    if not more:
+        return _("Continue: %(n)d. %(title)s") % {"n": number, "title": first.title}
+    text = ngettext(
+        "Continue: %(n)d. %(title)s and %(more)d more section",
+        "Continue: %(n)d. %(title)s and %(more)d more sections",
+        more,
+    )
+    return text % {"n": number, "title": first.title, "more": more}
+
+
 def finish(interview: Interview) -> bool:
     """The review screen, then Finish (with or without the PDF report) or back; True when
     the analyst finished."""
     interview.prompter.page(review_screen(interview))
     target = interview.path.with_suffix(".pdf")
     choice = interview.prompter.choose(
-        f"Finished? {score_line(interview.scorecard())}",
+        _("Finished? %(score)s") % {"score": score_line(interview.scorecard())},
         [
-            Option(f"Finish and write the PDF report ({target.name})", "pdf"),
-            Option("Finish without the report (esj-review report can write it later)", "done"),
-            Option("Back to the sections", "back"),
+            Option(_("Finish and write the PDF report (%(file)s)") % {"file": target.name}, "pdf"),
+            Option(_("Finish without the report (esj-review report can write it later)"), "done"),
+            Option(_("Back to the sections"), "back"),
         ],
         "pdf",
     )
@@ -84,25 +100,30 @@ def finish(interview: Interview) -> bool:
 
 def intro(rubric: Rubric) -> RenderableType:
     """One screen before the first question: what the review holds and what the keys do."""
-    titles = ", ".join(f"{n}. {s.title}" for n, s in enumerate(rubric.sections, 1))
+    titles = ", ".join(
+        _("%(n)d. %(title)s") % {"n": n, "title": s.title} for n, s in enumerate(rubric.sections, 1)
+    )
     keys = Table.grid(padding=(0, 2))
     for row in (
-        ("↑ ↓", "move in a list", "Space", "tick or untick"),
-        ("Enter", "choose, or keep what is shown", "Esc Enter", "end a long answer"),
-        ("Ctrl-C", "stop; every answer is already saved", "", ""),
+        ("↑ ↓", _("move in a list"), _("Space"), _("tick or untick")),
+        (_("Enter"), _("choose, or keep what is shown"), _("Esc Enter"), _("end a long answer")),
+        (_("Ctrl-C"), _("stop; every answer is already saved"), "", ""),
     ):
         keys.add_row(Text(row[0], "bold"), row[1], Text(row[2], "bold"), row[3])
+    count = len(rubric.sections)
+    sections = ngettext("%(num)d section: %(titles)s.", "%(num)d sections: %(titles)s.", count)
+    heading = _("%(title)s (rubric %(id)s %(version)s)")
+    hint = _(
+        'Any question can be skipped for now ("Skip for now", or an empty answer): '
+        "a required one stays a gap that the menu brings you back to. After Ctrl-C, "
+        "esj-review resume FILE goes on where you stopped."
+    )
     return Group(
-        Text(f"{rubric.title} (rubric {rubric.id} {rubric.version})", "bold"),
-        Text(f"{plural(len(rubric.sections), 'section')}: {titles}."),
-        Text("Every answer is saved as soon as it is given.\n"),
+        Text(heading % {"title": rubric.title, "id": rubric.id, "version": rubric.version}, "bold"),
+        Text(sections % {"num": count, "titles": titles}),
+        Text(_("Every answer is saved as soon as it is given.") + "\n"),
         keys,
-        Text(
-            '\nAny question can be skipped for now ("Skip for now", or an empty answer): '
-            "a required one stays a gap that the menu brings you back to. After Ctrl-C, "
-            "esj-review resume FILE goes on where you stopped.\n",
-            "dim",
-        ),
+        Text(f"\n{hint}\n", "dim"),
     )
 
 
@@ -111,11 +132,19 @@ def choose_pace(interview: Interview) -> Pace:
     slots = interview.slots()
     required = sum(1 for s in slots if s.question.required and not s.answered)
     optional = sum(1 for s in slots if not s.question.required and not s.answered)
+    count = len(interview.rubric.sections)
+    how = ngettext(
+        "How do you want to go through the %(num)d section?",
+        "How do you want to go through the %(num)d sections?",
+        count,
+    )
+    every = _("Every question, section by section (about %(num)d)")
+    only = _("Only the required ones (about %(num)d); optional ones later")
     pace: Pace = interview.prompter.choose(
-        f"How do you want to go through the {plural(len(interview.rubric.sections), 'section')}?",
+        how % {"num": count},
         [
-            Option(f"Every question, section by section (about {required + optional})", "all"),
-            Option(f"Only the required ones (about {required}); optional ones later", "required"),
+            Option(every % {"num": required + optional}, "all"),
+            Option(only % {"num": required}, "required"),
         ],
         "all",
     )
@@ -136,10 +165,13 @@ def change_one(interview: Interview) -> None:
     for n, section in enumerate(interview.rubric.sections, 1):
         count = sum(1 for s in slots if s.section.id == section.id)
         if count:
-            label = f"{n}. {section.title} ({plural(count, 'question')})"
+            label = ngettext(
+                "%(n)d. %(title)s (%(num)d question)", "%(n)d. %(title)s (%(num)d questions)", count
+            )
+            label %= {"n": n, "title": section.title, "num": count}
             options.append(Option(label, ("section", section.id)))
-    options.append(Option("Back", ("back", "")))
-    action, target = interview.prompter.choose("Which answer?", options, ("back", ""))
+    options.append(Option(_("Back"), ("back", "")))
+    action, target = interview.prompter.choose(_("Which answer?"), options, ("back", ""))
     if action == "proposal":
         change_proposal(interview)
     elif action == "options":
@@ -149,8 +181,8 @@ def change_one(interview: Interview) -> None:
     elif action == "section":
         shown = [s for s in slots if s.section.id == target]
         choices = [Option(slot_label(interview, s), s.path) for s in shown]
-        choices.append(Option("Back", None))
-        path = interview.prompter.choose("Which question?", choices, None)
+        choices.append(Option(_("Back"), None))
+        path = interview.prompter.choose(_("Which question?"), choices, None)
         slot = next((s for s in shown if s.path == path), None)
         if slot is not None:
             change_answer(interview, slot)
@@ -162,12 +194,13 @@ def change_answer(interview: Interview, slot: Slot) -> None:
     if slot.answered:
         enabled = interview.review.enabled
         shown = "; ".join(answer_parts(interview.rubric, slot.question, slot.value, enabled))
+        now = _("%(prompt)s (now: %(answer)s)")
         what = interview.prompter.choose(
-            f"{slot.question.prompt} (now: {shown[:120]})",
+            now % {"prompt": slot.question.prompt, "answer": shown[:120]},
             [
-                Option("Change it", "change"),
-                Option("Clear it (kept aside in the file, not scored)", "clear"),
-                Option("Back", "back"),
+                Option(_("Change it"), "change"),
+                Option(_("Clear it (kept aside in the file, not scored)"), "clear"),
+                Option(_("Back"), "back"),
             ],
             "change",
         )
@@ -177,8 +210,10 @@ def change_answer(interview: Interview, slot: Slot) -> None:
             clear_answer(interview.review, slot.path)
             interview.tidy()
             interview.save()
-            gap = " It is now a gap." if slot.question.required else ""
-            interview.prompter.show(Text(f"  Cleared; the old answer is kept aside.{gap}"))
+            cleared = _("Cleared; the old answer is kept aside.")
+            if slot.question.required:
+                cleared = _("Cleared; the old answer is kept aside. It is now a gap.")
+            interview.prompter.show(Text("  " + cleared))
             return
     before = {s.path for s in interview.slots()}
     interview.ask_slot(slot)
@@ -191,18 +226,19 @@ def change_answer(interview: Interview, slot: Slot) -> None:
 def slot_label(interview: Interview, slot: Slot) -> str:
     """A question as the change list shows it: whether it is answered first (a long label is
     shortened at its end), then the item of a repeat, then the prompt."""
-    item = ""
+    question = slot.question.prompt
     if slot.parent is not None:
         label = interview.rubric.item_label(slot.parent, slot.item or "", interview.review.enabled)
-        item = f"{label}: "
-    mark = "gap · " if slot.question.required else "blank · "
-    mark = "  " if slot.answered else mark
-    return f"{mark}{item}{slot.question.prompt}"
+        question = _("%(item)s: %(prompt)s") % {"item": label, "prompt": question}
+    if slot.answered:
+        return "  " + question
+    mark = _("gap · %(question)s") if slot.question.required else _("blank · %(question)s")
+    return mark % {"question": question}
 
 
 def _proposal_line(interview: Interview) -> str:
     p = interview.review.proposal
-    return f"Proposal: {p.id}, {p.title}"
+    return _("Proposal: %(id)s, %(title)s") % {"id": p.id, "title": p.title}
 
 
 # --- the review screen ------------------------------------------------------------------
@@ -217,7 +253,12 @@ def review_screen(interview: Interview) -> RenderableType:
     head.add_column(ratio=2)
     kinds = {k.id: k.label for k in interview.rubric.proposal_kinds}
     kind = kinds.get(p.kind or "", p.kind)
-    fields = (("Id", p.id), ("Title", p.title), ("Kind", kind), ("Department", p.department))
+    fields = (
+        (_("Id"), p.id),
+        (_("Title"), p.title),
+        (_("Kind"), kind),
+        (_("Department"), p.department),
+    )
     for label, value in fields:
         head.add_row(Text(label), Text(value or "-"))
     parts.append(head)
@@ -240,14 +281,15 @@ def review_screen(interview: Interview) -> RenderableType:
         parts.append(table)
     aside = aside_paths(interview.review)
     if aside:
-        parts.append(Text("\nKept aside, not scored: " + ", ".join(aside)))
+        kept = _("Kept aside, not scored: %(paths)s") % {"paths": ", ".join(aside)}
+        parts.append(Text("\n" + kept))
     parts.append(scorecard_view(interview.scorecard(), interview.rubric))
     return Group(*parts)
 
 
 def _answer_text(interview: Interview, slot: Slot) -> Text:
     if not slot.answered:
-        return Text("gap" if slot.question.required else "-", style="yellow")
+        return Text(_("gap") if slot.question.required else "-", style="yellow")
     parts = answer_parts(interview.rubric, slot.question, slot.value, interview.review.enabled)
     return Text(", ".join(parts))  # whole: the screen goes through a pager
 

@@ -9,9 +9,11 @@ from typing import Any, Protocol
 from rich.console import RenderableType
 
 from esj_review.core.errors import EsjError, ExitCode, UsageError
+from esj_review.core.i18n import N_
+from esj_review.core.i18n import ui as _
 from esj_review.interview.prompts import Option, PromptSpec
 
-NO_TERMINAL = (
+NO_TERMINAL = N_(
     "interactive session required: this command asks questions, but standard input is not a "
     "terminal. Fill a review from a file with `esj-review new OUTPUT --answers FILE`, or check "
     "and score a review file with `esj-review validate FILE` and `esj-review score FILE`."
@@ -22,7 +24,7 @@ class InteractiveRequired(UsageError):
     """The interview needs a terminal and has none."""
 
     def __init__(self) -> None:
-        super().__init__(NO_TERMINAL)
+        super().__init__(_(NO_TERMINAL))
 
 
 class Interrupted(EsjError):

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from esj_review.core import i18n
 from esj_review.core.answers import Slot
 from esj_review.core.checks import check_value
 from esj_review.core.conditions import MISSING
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.base import SKIP, Option, PromptSpec
 from esj_review.core.qtypes.number import parse_number
@@ -29,14 +32,13 @@ def spec_for(
 ) -> PromptSpec:
     """The prompt for question `q` at `path`, with `current` (or MISSING) as its default."""
     default = None if current is MISSING else current
-    required = "" if q.required else " (optional)"
 
     def check(value: Any) -> str | None:
         return check_value(rubric, q, value, enabled)
 
     common: dict[str, Any] = {
         "path": path,
-        "message": q.prompt + required,
+        "message": q.prompt if q.required else _("%(prompt)s (optional)") % {"prompt": q.prompt},
         "help": q.help,
         "required": q.required,
         "check": check,
@@ -67,29 +69,57 @@ def means_something(widget: str, raw: Any, options: Sequence[Option]) -> bool:
     return isinstance(raw, str)
 
 
+def _progress(slots: list[Slot], passed: Collection[str]) -> tuple[int, int, int, bool]:
+    """A section's required questions, how many of them are answered, how many shown
+    questions are still to be seen, and whether any was answered or passed over."""
+    shown = [s for s in slots if s.visible and not isinstance(s.question, RepeatQuestion)]
+    required = [s for s in shown if s.question.required]
+    given = [s for s in required if s.answered]
+    unseen = [s for s in shown if not s.answered and s.path not in passed]
+    started = any(s.answered or s.path in passed for s in shown)
+    return len(required), len(given), len(unseen), started
+
+
+def section_done(slots: list[Slot], passed: Collection[str] = frozenset()) -> bool:
+    """Whether a section has nothing left to see: every shown question answered or passed
+    over (the menu's "done", whatever language the menu is in)."""
+    return _progress(slots, passed)[2] == 0
+
+
 def section_state(slots: list[Slot], passed: Collection[str] = frozenset()) -> str:
     """One section's state for the menu: done, not started, how many required answers are
     given, or how many optional questions are still to be seen (neither answered nor passed
-    over). A section with nothing to ask is done."""
-    shown = [s for s in slots if s.visible and not isinstance(s.question, RepeatQuestion)]
-    required = [s for s in shown if s.question.required]
-    missing = [s for s in required if not s.answered]
-    unseen = [s for s in shown if not s.answered and s.path not in passed]
+    over). A section with nothing to ask is done. Words to show, in the current language;
+    `section_done` is the test."""
+    required, given, unseen, started = _progress(slots, passed)
     if not unseen:
-        return "done"
-    if not any(s.answered or s.path in passed for s in shown):
-        return "not started"
-    if missing:
-        return f"partly done ({len(required) - len(missing)} of {len(required)} required)"
-    return f"required done · {len(unseen)} optional not asked"
+        return _("done")
+    if not started:
+        return _("not started")
+    if given < required:
+        text = _("partly done (%(given)d of %(required)d required)")
+        return text % {"given": given, "required": required}
+    text = ngettext(
+        "required done · %(num)d optional not asked",
+        "required done · %(num)d optional not asked",
+        unseen,
+    )
+    return text % {"num": unseen}
 
 
 def score_line(card: Scorecard) -> str:
     """One line for the menu: the live score, or how many required answers are missing."""
     if card.score is None:
-        return f"Incomplete: {plural(len(card.gaps), 'required answer')} missing"
+        n = len(card.gaps)
+        text = ngettext(
+            "Incomplete: %(num)d required answer missing",
+            "Incomplete: %(num)d required answers missing",
+            n,
+        )
+        return text % {"num": n}
     assert card.band is not None
-    return f"Score {card.score:g} / 100 · {card.band.label}"
+    text = _("Score %(score)s / 100 · %(band)s")
+    return text % {"score": i18n.number(card.score), "band": card.band.label}
 
 
 __all__ = [
@@ -101,6 +131,7 @@ __all__ = [
     "parse_number",
     "plural",
     "score_line",
+    "section_done",
     "section_state",
     "spec_for",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
+from esj_review.core.i18n import ui as _
 from esj_review.core.qtypes.base import SKIP
 from esj_review.core.review import pass_over, tidy_hidden
 from esj_review.core.rubric import Rubric
@@ -18,9 +19,11 @@ from esj_review.interview.prompts import Option, PromptSpec, answer_from
 FIELDS = ("id", "title", "kind", "department")
 
 
-def _limit(label: str, limit: int) -> Callable[[Any], str | None]:
+def _limit(message: str, limit: int) -> Callable[[Any], str | None]:
+    """A check that the value is 1 to `limit` characters long; `message` (a translated text
+    with `%(limit)d`) says so."""
     return lambda value: (
-        None if 0 < len(str(value).strip()) <= limit else f"{label}: 1 to {limit} characters"
+        None if 0 < len(str(value).strip()) <= limit else message % {"limit": limit}
     )
 
 
@@ -31,36 +34,36 @@ def proposal_specs(rubric: Rubric, current: dict[str, Any]) -> dict[str, PromptS
         "id": PromptSpec(
             "proposal.id",
             "text",
-            "Proposal id (used in file names and page headers)",
-            help="A short id, like DOT-2027-014.",
+            _("Proposal id (used in file names and page headers)"),
+            help=_("A short id, like DOT-2027-014."),
             required=True,
-            check=_limit("id", 80),
+            check=_limit(_("id: 1 to %(limit)d characters"), 80),
             convert=str.strip,
-            instruction="(for example DOT-2027-014)",
+            instruction=_("(for example DOT-2027-014)"),
             default=current.get("id"),
         ),
         "title": PromptSpec(
             "proposal.title",
             "text",
-            "Proposal title",
+            _("Proposal title"),
             required=True,
-            check=_limit("title", 300),
+            check=_limit(_("title: 1 to %(limit)d characters"), 300),
             convert=str.strip,
             default=current.get("title"),
         ),
         "kind": PromptSpec(
             "proposal.kind",
             "select",
-            "What kind of proposal is it?",
-            options=(*kinds, Option("Skip for now", SKIP)),
+            _("What kind of proposal is it?"),
+            options=(*kinds, Option(_("Skip for now"), SKIP)),
             default=current.get("kind"),
         ),
         "department": PromptSpec(
             "proposal.department",
             "text",
-            "Department or office (optional)",
+            _("Department or office (optional)"),
             convert=str.strip,
-            check=_limit("department", 200),
+            check=_limit(_("department: 1 to %(limit)d characters"), 200),
             default=current.get("department"),
         ),
     }
@@ -86,7 +89,7 @@ def ask_proposal(
             value = answer_from(spec, prompter.ask(spec))
             if value is not None or not spec.required or fields.get(key):
                 break
-            prompter.show(Text("  This one is needed to save the review.", style="yellow"))
+            prompter.show(Text("  " + _("This one is needed to save the review."), "yellow"))
         if value is not None and value != fields.get(key):
             fields[key] = value
             if store is not None:
@@ -99,12 +102,12 @@ def ask_optional_items(rubric: Rubric, prompter: Prompter, on: frozenset[str]) -
     are those switched on now."""
     enabled = []
     for item in rubric.optional_items():
-        note = f" {item.note}" if item.note else ""
+        about = f"{item.description} {item.note}" if item.note else item.description
         spec = PromptSpec(
             f"rubric.enable.{item.id}",
             "confirm",
-            f"Include '{item.label}' (optional, off by default)?",
-            help=f"It can be added as an extra item: {item.description}{note}",
+            _("Include '%(item)s' (optional, off by default)?") % {"item": item.label},
+            help=_("It can be added as an extra item: %(about)s") % {"about": about},
             default=item.id in on,
         )
         if prompter.ask(spec) is True:
@@ -130,7 +133,9 @@ def change_options(interview: Interview) -> None:
 def options_line(interview: Interview) -> str:
     """The menu's entry for the optional items: which are on."""
     on = [i.label for i in interview.rubric.optional_items() if i.id in interview.review.enabled]
-    return "Optional parts of the rubric: " + (", ".join(on) if on else "none switched on") + "…"
+    if not on:
+        return _("Optional parts of the rubric: none switched on…")
+    return _("Optional parts of the rubric: %(items)s…") % {"items": ", ".join(on)}
 
 
 def finish_proposal(interview: Interview, ask_enable: bool) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from esj_review.core.i18n import N_
+from esj_review.core.i18n import ui as _
 from esj_review.core.review import Review, Reviewer
 from esj_review.interview.prompts import PromptSpec, answer_from
 
@@ -31,22 +33,29 @@ class Interview(Protocol):
 
 LIMIT = 200  # characters, as the review file allows
 FIELDS = (
-    ("name", "Who prepared this review? Your name (optional)", "Printed on page 1 of the report."),
+    (
+        "name",
+        N_("Who prepared this review? Your name (optional)"),
+        N_("Printed on page 1 of the report."),
+    ),
     (
         "role",
-        "Your role or office (optional)",
-        "So a reader knows where the review comes from: Equity analyst, Budget Office.",
+        N_("Your role or office (optional)"),
+        N_("So a reader knows where the review comes from: Equity analyst, Budget Office."),
     ),
     (
         "contact",
-        "How can a reader reach you or your office? (optional)",
-        "An email address or a phone number; printed on page 1 of the report.",
+        N_("How can a reader reach you or your office? (optional)"),
+        N_("An email address or a phone number; printed on page 1 of the report."),
     ),
 )
+"""Each field's key, prompt and why it is asked (translated where they are shown)."""
 
 
 def _check(value: Any) -> str | None:
-    return None if len(str(value)) <= LIMIT else f"at most {LIMIT} characters"
+    if len(str(value)) <= LIMIT:
+        return None
+    return _("at most %(limit)d characters") % {"limit": LIMIT}
 
 
 def ask_reviewer(interview: Interview, *, again: bool = False) -> None:
@@ -61,8 +70,8 @@ def ask_reviewer(interview: Interview, *, again: bool = False) -> None:
         spec = PromptSpec(
             f"meta.reviewer.{key}",
             "text",
-            message,
-            help=why,
+            _(message),
+            help=_(why),
             default=current,
             convert=str.strip,
             check=_check,
@@ -81,7 +90,9 @@ def reviewer_line(interview: Interview) -> str:
     """The menu's entry: who prepared the review, as far as it is known."""
     who = interview.review.meta.reviewer
     parts = [p for p in (who.name, who.role) if p] if who else []
-    return "Who prepared this review: " + (", ".join(parts) if parts else "not stated") + "…"
+    if not parts:
+        return _("Who prepared this review: not stated…")
+    return _("Who prepared this review: %(who)s…") % {"who": ", ".join(parts)}
 
 
 def reviewer_of(data: dict[str, Any]) -> Reviewer | None:

@@ -15,6 +15,8 @@ from rich.text import Text
 from esj_review.core.checks import check_input, load_checked
 from esj_review.core.errors import InputFileError, Problem, UsageError
 from esj_review.core.files import load_data, safe_filename
+from esj_review.core.i18n import ui as _
+from esj_review.core.i18n import ui_ngettext as ngettext
 from esj_review.core.review import (
     REVIEW_FORMAT,
     Proposal,
@@ -30,7 +32,6 @@ from esj_review.core.scoring import Scorecard
 from esj_review.interview.flow import Interview
 from esj_review.interview.navigate import change_answer, choose_pace, finish, intro, menu
 from esj_review.interview.prompter import InteractiveRequired, Interrupted, Prompter
-from esj_review.interview.prompts import plural
 from esj_review.interview.proposal import (
     ask_proposal,
     change_options,
@@ -64,10 +65,12 @@ def start_review(
 def gaps(interview: Interview) -> list[str]:
     """The required questions still unanswered (the scorecard's gaps), as "Section: prompt"."""
     titles = {s.id: s.title for s in interview.rubric.sections}
-    return [
-        f"{titles.get(g.section, g.section)}: {g.prompt} ({g.question})"
-        for g in interview.scorecard().gaps
-    ]
+    line = _("%(section)s: %(prompt)s (%(question)s)")
+    found = []
+    for gap in interview.scorecard().gaps:
+        section = titles.get(gap.section, gap.section)
+        found.append(line % {"section": section, "prompt": gap.prompt, "question": gap.question})
+    return found
 
 
 def guarded(interview: Interview, work: Callable[[], T]) -> T:
@@ -76,10 +79,11 @@ def guarded(interview: Interview, work: Callable[[], T]) -> T:
         return work()
     except KeyboardInterrupt:
         interview.save()
-        raise Interrupted(
-            f"Interrupted. Your answers are saved in {interview.path}.\n"
-            f"Resume with: esj-review resume {interview.path}"
-        ) from None
+        stopped = _(
+            "Interrupted. Your answers are saved in %(path)s.\n"
+            "Resume with: esj-review resume %(path)s"
+        )
+        raise Interrupted(stopped % {"path": interview.path}) from None
     except EOFError:
         interview.save()
         raise InteractiveRequired() from None
@@ -98,20 +102,20 @@ def prefill(
     on (None: not decided), the problems, and who prepared it."""
     data = load_data(path)
     if not isinstance(data, dict):
-        raise InputFileError(path, "expected a mapping with `proposal` and `answers`")
+        raise InputFileError(path, _("expected a mapping with `proposal` and `answers`"))
     ref = _mapping(data.get("rubric"))
     if rubric is None:
         rubric = load_rubric(str(ref.get("id") or "king-county-esj"))
     elif ref.get("id") not in (None, rubric.id):
-        raise InputFileError(
-            path, f"written for rubric {ref.get('id')!r}, not {rubric.id!r}", "rubric.id"
-        )
+        other = _("written for rubric %(found)r, not %(wanted)r")
+        other %= {"found": ref.get("id"), "wanted": rubric.id}
+        raise InputFileError(path, other, "rubric.id")
     proposal = _mapping(data.get("proposal"))
     answers = _mapping(data.get("answers"))
     # a file that names its rubric has decided its optional items; otherwise they are asked
     enable = ref.get("enable") or [] if ref else None
     if not isinstance(enable, list | None):
-        raise InputFileError(path, "expected a list of optional item ids", "rubric.enable")
+        raise InputFileError(path, _("expected a list of optional item ids"), "rubric.enable")
     trial = {
         "format": REVIEW_FORMAT,
         "rubric": {"id": rubric.id, "version": rubric.version, "enable": enable or []},
@@ -162,7 +166,8 @@ def new_review(
     """Start a review: pre-filled answers first, then only what is missing is asked, section
     after section; at the end, the review screen (or the menu, when gaps are left)."""
     if output is not None and output.exists():
-        raise UsageError(f"{output} already exists; continue it with: esj-review resume {output}")
+        there = _("%(path)s already exists; continue it with: esj-review resume %(path)s")
+        raise UsageError(there % {"path": output})
     rubric = load_rubric(rubric_ref) if rubric_ref else None
     proposal: dict[str, Any] = {}
     answers: dict[str, Any] = {}
@@ -171,9 +176,8 @@ def new_review(
     if answers_file is not None:
         rubric, proposal, answers, enable, problems, reviewer = prefill(answers_file, rubric)
         for problem in problems:
-            prompter.show(
-                Text(f"Not used, will be asked: {problem.render(answers_file)}", "yellow")
-            )
+            unused = _("Not used, will be asked: %(problem)s")
+            prompter.show(Text(unused % {"problem": problem.render(answers_file)}, "yellow"))
     rubric = rubric or load_rubric("king-county-esj")
     interactive = sys.stdin.isatty()
     if not interactive:
@@ -183,7 +187,8 @@ def new_review(
     review.meta.reviewer = reviewer
     interview = Interview(rubric, review, output or default_path(review.proposal.id), prompter)
     interview.save()
-    prompter.show(Text(f"Saving to {interview.path} after every answer.", style="dim"))
+    saving = _("Saving to %(path)s after every answer.") % {"path": interview.path}
+    prompter.show(Text(saving, style="dim"))
     guarded(interview, lambda: finish_proposal(interview, ask_enable=enable is None))
     if reviewer is None:  # a file that names its preparer has decided who that is
         guarded(interview, lambda: ask_reviewer(interview))
@@ -213,7 +218,7 @@ def _from_file_only(
 ) -> Interview:
     """`new --answers FILE` without a terminal: write the review when nothing required is
     missing; otherwise write nothing and list what is."""
-    source = f"{answers_file}" if answers_file is not None else "the answers file"
+    source = f"{answers_file}" if answers_file is not None else _("the answers file")
     lacking = [f"proposal.{k}" for k in ("id", "title") if not proposal.get(k)]
     if lacking and answers_file is None:
         raise InteractiveRequired()
@@ -226,14 +231,20 @@ def _from_file_only(
         if not lacking:
             interview.save()
             return interview
-    more = f"\n  and {len(lacking) - 20} more" if len(lacking) > 20 else ""
-    shown = "\n  ".join(lacking[:20]) + more
-    raise UsageError(
-        f"{source} leaves {plural(len(lacking), 'required answer')} missing, and without a "
-        f"terminal they cannot be asked; nothing was written:\n  {shown}\n"
-        f"Add them to {source} and run the command again, or run it in a terminal to be asked "
-        "for them."
+    shown = "\n  ".join(lacking[:20])
+    if len(lacking) > 20:
+        left = len(lacking) - 20
+        shown += "\n  " + ngettext("and %(num)d more", "and %(num)d more", left) % {"num": left}
+    message = ngettext(
+        "%(source)s leaves %(num)d required answer missing, and without a terminal they cannot "
+        "be asked; nothing was written:\n  %(missing)s\nAdd them to %(source)s and run the "
+        "command again, or run it in a terminal to be asked for them.",
+        "%(source)s leaves %(num)d required answers missing, and without a terminal they cannot "
+        "be asked; nothing was written:\n  %(missing)s\nAdd them to %(source)s and run the "
+        "command again, or run it in a terminal to be asked for them.",
+        len(lacking),
     )
+    raise UsageError(message % {"source": source, "num": len(lacking), "missing": shown})
 
 
 class _NoPrompter:
@@ -257,7 +268,7 @@ def open_review(path: Path, prompter: Prompter) -> Interview:
     review: Review = load_review(path)
     if not sys.stdin.isatty():
         raise InteractiveRequired()
-    review, rubric, _ = load_checked(review, path)
+    review, rubric, _problems = load_checked(review, path)
     return Interview(rubric, review, path, prompter)
 
 
@@ -311,7 +322,7 @@ def write_report(interview: Interview) -> Path:
     target = interview.path.with_suffix(".pdf")
     # Rendering takes seconds: a spinner on a terminal, one plain line otherwise.
     console = make_console(stderr=True)
-    message = Text(f"Writing the PDF report ({target})…")
+    message = Text(_("Writing the PDF report (%(file)s)…") % {"file": target})
     waiting: AbstractContextManager[Any] = nullcontext()
     if console.is_terminal:
         waiting = console.status(message)

@@ -23,6 +23,7 @@ from rich.console import RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from esj_review.core.i18n import ui as _
 from esj_review.interview.prompter import InteractiveRequired, InterruptedTyping
 from esj_review.interview.prompts import SKIP, Option, PromptSpec, means_something
 from esj_review.report.terminal import make_console
@@ -162,7 +163,8 @@ class QuestionaryPrompter:
         self._require_terminal()
         if spec.help:
             # indented as a block, so its wrapped lines stay under its first
-            self.console.print(Padding(Text(f"Why we ask: {spec.help}", style="dim"), (0, 0, 0, 2)))
+            why = _("Why we ask: %(help)s") % {"help": spec.help}
+            self.console.print(Padding(Text(why, style="dim"), (0, 0, 0, 2)))
         if spec.widget == "text" and spec.multiline:
             # The message on its own line, so the typing area gets the full width.
             self._heading(spec.message, spec.instruction)
@@ -171,6 +173,7 @@ class QuestionaryPrompter:
                 qmark="›",
                 default=spec.text_default(),
                 multiline=True,
+                instruction=_("(Finish with 'Alt+Enter' or 'Esc then Enter')\n>"),
                 validate=lambda raw: spec.text_error(raw) or True,
                 key_bindings=_keep_typing(),
             )
@@ -204,7 +207,7 @@ class QuestionaryPrompter:
             )
         else:
             default = bool(spec.default) if spec.default is not None else False
-            message, qmark, _ = self._placed(spec.message, "(y/N)")
+            message, qmark, _inline = self._placed(spec.message, "(y/N)")  # questionary's keys
             question = questionary.confirm(message, qmark=qmark, default=default)
         while True:
             raw = _unsafe_ask(question)
@@ -217,10 +220,12 @@ class QuestionaryPrompter:
         """A select list whose prompt, labels and descriptions fit the terminal's width."""
         choices = self._choices(questionary, options)
         answered = max((len(c.title) for c in choices), default=0)
-        shown, qmark, _ = self._placed(message, "(Use arrow keys)", answered)
+        hint = _("(Use arrow keys)")
+        shown, qmark, _inline = self._placed(message, hint, answered)
         return questionary.select(
             shown,
             qmark=qmark,
+            instruction=hint,
             choices=choices,
             default=default,
             show_description=True,
