@@ -7,9 +7,10 @@ import json
 import textwrap
 from pathlib import Path
 
-from esj_review.core.errors import InputFileError, Problem
+from esj_review.core.errors import EsjError, InputFileError, Problem
 from esj_review.core.files import parse_data, read_text
 from esj_review.core.rubric import Rubric
+from esj_review.core.rubrics import load_rubric
 from esj_review.core.text import one_line
 from esj_review.core.translation_keys import placeholders, translatable
 from esj_review.core.translations import (
@@ -65,6 +66,7 @@ def check_translation(rubric: Rubric, path: Path) -> list[Problem]:
         problems.append(
             _warning("version", f"translated from {file.version}; this rubric is {rubric.version}")
         )
+    problems += _earlier_problems(rubric, file)
     same = unchanged_since(rubric, file.version, english)
     for key, text in english.items():
         given = file.strings.get(key)
@@ -82,6 +84,44 @@ def check_translation(rubric: Rubric, path: Path) -> list[Problem]:
                     f"translation is checked: {one_line(text, 4000)}",
                 )
             )
+    return problems
+
+
+def _earlier_problems(rubric: Rubric, file: TranslationFile) -> list[Problem]:
+    """The `earlier` sections: each names a shipped version of the rubric other than the one
+    translated, holds only its keys with the English's placeholders, and gives (else a
+    warning) every text whose English differs from the version translated."""
+    problems: list[Problem] = []
+    for version, strings in file.earlier.items():
+        where = f"earlier.{version}"
+        if version == file.version:
+            problems.append(Problem(where, "is the version translated: its texts go in strings"))
+            continue
+        try:
+            source = load_rubric(f"{rubric.id}@{version}")
+        except EsjError:
+            problems.append(Problem(where, f"{rubric.id} has no version {version} to translate"))
+            continue
+        english = translatable(source)
+        for key, text in strings.items():
+            if key not in english:
+                problems.append(
+                    Problem(
+                        f"{where}.{one_line(key, 120)}", f"unknown key: {version} has no such text"
+                    )
+                )
+            elif text is not None and placeholders(text) != placeholders(english[key]):
+                problems.append(Problem(f"{where}.{key}", "placeholders differ from the English's"))
+        same = unchanged_since(source, file.version, english) or set(english)
+        for key, text in english.items():
+            if key not in same and strings.get(key) is None:
+                problems.append(
+                    _warning(
+                        f"{where}.{key}",
+                        f"not translated; a review under {version} shows it in English: "
+                        f"{one_line(text, 4000)}",
+                    )
+                )
     return problems
 
 

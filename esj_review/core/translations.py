@@ -20,6 +20,7 @@ from esj_review.core.errors import EsjError, Problem, ValidationFailed, problems
 from esj_review.core.files import parse_data, read_text
 from esj_review.core.rubric import Rubric
 from esj_review.core.rubrics import data_dir, load_rubric, shipped_rubrics
+from esj_review.core.text import one_line
 from esj_review.core.translation_keys import placeholders, rebuild, translatable
 
 FORMAT = "esj-review-translation/1"
@@ -30,6 +31,7 @@ LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 MAX_TEXT = 100_000  # characters in one translated text
 _LANG = re.compile(LANG_PATTERN)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 # Control characters other than a line break or a tab: never in a text a report shows.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -63,6 +65,9 @@ class TranslationFile(_Frozen):
     version: str | None = Field(default=None, pattern=r"^\d+\.\d+\.\d+$")  # translated from
     review: ReviewStatus = ReviewStatus()
     strings: dict[str, str | None] = {}
+    # Texts of an earlier version of the rubric whose English differs from the version
+    # translated, by that version: a review still scored under it reads them.
+    earlier: dict[str, dict[str, str | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -98,9 +103,18 @@ def file_problems(data: object) -> list[Problem]:
         parsed = TranslationFile.model_validate(data)
     except ValidationError as exc:
         return problems_from_pydantic(exc, data=data)
-    problems = []
-    for key, text in parsed.strings.items():
-        where = f"strings.{key}"
+    problems = [
+        Problem(f"earlier.{one_line(version, 40)}", "not a rubric version (such as 2.0.0)")
+        for version in parsed.earlier
+        if not _VERSION.match(version)
+    ]
+    texts = [(f"strings.{key}", text) for key, text in parsed.strings.items()]
+    texts += [
+        (f"earlier.{version}.{key}", text)
+        for version, strings in parsed.earlier.items()
+        for key, text in strings.items()
+    ]
+    for where, text in texts:
         if text is None:
             continue
         if not text.strip():
@@ -181,13 +195,31 @@ def usable(rubric: Rubric, translation: Translation) -> dict[str, str]:
     same in both versions."""
     english = translatable(rubric)
     same = unchanged_since(rubric, translation.file.version, english)
+    given = {k: v for k, v in translation.texts.items() if same is None or k in same}
+    given |= earlier_texts(rubric, translation)
     return {
         key: text
-        for key, text in translation.texts.items()
-        if key in english
-        and (same is None or key in same)
-        and placeholders(text) == placeholders(english[key])
+        for key, text in given.items()
+        if key in english and placeholders(text) == placeholders(english[key])
     }
+
+
+def earlier_texts(rubric: Rubric, translation: Translation) -> dict[str, str]:
+    """The file's texts for this rubric's version when it is an earlier one than the version
+    translated (the `earlier` section): only for the shipped text of that version, so a
+    changed copy of it does not take words written for other English."""
+    texts = translation.file.earlier.get(rubric.version) or {}
+    if not texts or rubric.version == translation.file.version:
+        return {}
+    if rubric.id not in shipped_rubrics():
+        return {}
+    try:
+        shipped = load_rubric(f"{rubric.id}@{rubric.version}")
+    except EsjError:
+        return {}
+    if shipped.content_hash != rubric.content_hash:
+        return {}
+    return {key: text for key, text in texts.items() if text is not None}
 
 
 def unchanged_since(
