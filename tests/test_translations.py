@@ -179,10 +179,11 @@ def test_english_and_untranslated_languages_are_the_rubric_itself(kc: Rubric) ->
 
 
 def test_an_archived_version_gets_the_shared_texts_and_english_elsewhere() -> None:
-    older = load_rubric("king-county-esj@2.0.0")
+    """1.0.0, for which the Spanish file has no `earlier` section (2.0.0 has one)."""
+    older = load_rubric("king-county-esj@1.0.0")
     spanish = translated(older, "es")
-    inform = next(q for _, q in spanish.iter_questions() if q.id == "engagement_level")
-    assert "Informar" in spanish.choices_for(inform)[1].label
+    consult = next(q for _, q in spanish.iter_questions() if q.id == "engagement_level")
+    assert "Consultar" in spanish.choices_for(consult)[1].label
     missing = missing_keys(older, "es")
     assert missing and "disclaimer" in missing  # its English differs from 3.1.0's
     assert spanish.disclaimer == older.disclaimer
