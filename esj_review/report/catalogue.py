@@ -61,7 +61,7 @@ def _type_value(key: str, value: str) -> str:
     if key == "question":
         return f"`{value}`"
     if key == "limits":
-        return ", ".join(_type_text(part) for part in value.split(", "))
+        return i18n.comma().join(_type_text(part) for part in value.split(", "))
     try:  # a bound stays as the type wrote it: it may be a year (2000, not 2,000)
         return value if key in ("min", "max") else number(float(value))
     except ValueError:
@@ -82,7 +82,7 @@ def score_rule_text(q: Question) -> str:
     """How a question scores, in words (the question type says how)."""
     if q.score is None:
         return _("not scored")
-    return f"`{q.score.component}`: {_type_text(kind_of(q).rule_text(q))}"
+    return f"`{q.score.component}`{i18n.colon()}{_type_text(kind_of(q).rule_text(q))}"
 
 
 def _condition(cond: Condition) -> str:
@@ -94,7 +94,8 @@ def _condition(cond: Condition) -> str:
             else (cond.any_, N_("%(condition)s or %(next)s"))
         )
         texts = [
-            f"({_condition(c)})" if isinstance(c, AllOf | AnyOf) else _condition(c) for c in conds
+            i18n.noted("", _condition(c)).strip() if isinstance(c, AllOf | AnyOf) else _condition(c)
+            for c in conds
         ]
         return functools.reduce(lambda a, b: _(joined) % {"condition": a, "next": b}, texts)
     if isinstance(cond, Not):
@@ -103,7 +104,7 @@ def _condition(cond: Condition) -> str:
         return _("%(question)s is answered") % {"question": f"`{cond.answered}`"}
     if isinstance(cond, In):
         listed = {"question": f"`{cond.in_.question}`"}
-        listed["values"] = ", ".join(_value(v) for v in cond.in_.values)
+        listed["values"] = i18n.comma().join(_value(v) for v in cond.in_.values)
         return _("%(question)s is one of %(values)s") % listed
     test, message = (
         (cond.equals, N_("%(question)s is %(value)s"))
@@ -129,10 +130,10 @@ def _impact_tables(rubric: Rubric) -> list[str]:
         for e in effects:
             parts = [_condition(e.when)]
             for name, vmap in ((N_("size"), e.size), (N_("priority share"), e.weight)):
-                parts.append(f"{_(name)}: {_map_text(vmap)}")
+                parts.append(f"{_(name)}{i18n.colon()}{_map_text(vmap)}")
             for vmap in e.mitigation:
                 parts.append(_("share mitigated x %(values)s") % {"values": _map_text(vmap)})
-            rows.append([_(side), e.label, "; ".join(parts)])
+            rows.append([_(side), e.label, i18n.list_separator().join(parts)])
     for vmap in impact.benefit_factors:
         rows.append([_("Every benefit"), _("multiplied by"), _map_text(vmap)])
     out = _table([_("Side"), _("Effect"), _("When, and how it counts")], rows)
@@ -163,7 +164,7 @@ def _map_text(vmap: ValueMap | float) -> str:
     if vmap.answered is not None:
         parts.append(_("any answer %(points)s") % {"points": number(vmap.answered)})
     parts.append(_("unanswered %(points)s") % {"points": number(vmap.otherwise)})
-    return f"`{vmap.question}` ({', '.join(parts)})"
+    return i18n.noted(f"`{vmap.question}`", i18n.comma().join(parts))
 
 
 def _most_points(most: ComponentMax) -> str:
@@ -187,7 +188,8 @@ def _worked_example(rubric: Rubric, example: WorkedExample) -> list[str]:
         if rows:
             out.append(_(heading))
             for label, rule, _points in rows:
-                out.append(f"- {label}: {rule if english else impact_rule_words(rubric, rule)}")
+                shown = rule if english else impact_rule_words(rubric, rule)
+                out.append(f"- {label}{i18n.colon()}{shown}")
             out.append("")
     if card.impact is not None and card.score is not None and card.band is not None:
         impact, net = card.impact, card.impact.net
@@ -218,10 +220,10 @@ def render_catalogue(rubric: Rubric) -> str:
     named = {"id": f"`{rubric.id}`", "version": rubric.version}
     out += [
         "- " + _("Rubric id: %(id)s, version %(version)s") % named,
-        "- " + _("Content hash (sha256)") + f": `{rubric.content_hash}`",
+        "- " + _("Content hash (sha256)") + f"{i18n.colon()}`{rubric.content_hash}`",
     ]
     if rubric.publisher:
-        out.append("- " + _("Publisher") + f": {rubric.publisher}")
+        out.append("- " + _("Publisher") + f"{i18n.colon()}{rubric.publisher}")
     out += ["", rubric.description, ""] if rubric.description else [""]
     notes = " ".join(n for n in (rubric.score_note, rubric.disclaimer) if n)
     if notes:
@@ -318,7 +320,7 @@ def render_catalogue(rubric: Rubric) -> str:
         "",
     ]
     for n, section in enumerate(rubric.sections, 1):
-        out += [f"### {n}. {section.title} (`{section.id}`)", ""]
+        out += ["### " + i18n.noted(f"{n}. {section.title}", f"`{section.id}`"), ""]
         if section.phase:
             phase = {"phase": section.phase}
             unverified = _("%(phase)s (phase wording as commonly cited, not verified).") % phase
@@ -340,8 +342,8 @@ def render_catalogue(rubric: Rubric) -> str:
         if s.url:
             line += f". <{s.url}>"
         if s.note:
-            line += f". {s.note.rstrip('.')}"
-        out.append(line + ".")
+            line += f". {s.note}"
+        out.append(line if i18n.ends_sentence(line) else line + ".")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -374,7 +376,7 @@ def _taxonomies(rubric: Rubric) -> list[str]:
                 optional_note = _("%(status)s; optional, off unless a review enables it")
                 status = optional_note % {"status": status}
             if item.note:
-                status += f". {item.note}"
+                status += f"{i18n.full_stop()} {item.note}"
             src = f"`{item.source}`" if item.source in sources else ""
             said = item.description
             if said and item.quoted_from in sources:
@@ -393,7 +395,7 @@ def _question(rubric: Rubric, q: Question, level: str, parent: Question | None =
     flags = [q.type, _("required") if q.required else _("optional")]
     if getattr(q, "multiline", False):
         flags.append(_("multi-line"))
-    out = [f"{level} `{path}` ({', '.join(flags)})", "", f"**{q.prompt}**", ""]
+    out = [i18n.noted(f"{level} `{path}`", i18n.comma().join(flags)), "", f"**{q.prompt}**", ""]
     if q.help:
         out += [_("Why we ask: %(help)s") % {"help": q.help}, ""]
     kind = kind_of(q)
