@@ -119,7 +119,8 @@ def impact_rule_words(rubric: Rubric, rule: str) -> str:
         if not token.strip():
             out.append(token)
         elif asked is not None:
-            out.append(choices.get((asked, token), choices.get(("*", token), token)))
+            known = (asked, token) in choices  # its own choice: never another question's
+            out.append((choices[(asked, token)] if known else choices.get(("*", token))) or token)
             asked = None
         elif token in labels or token == "size":
             out.append(labels.get(token, token))
@@ -131,29 +132,77 @@ def impact_rule_words(rubric: Rubric, rule: str) -> str:
     return plain_impact_rule(text)
 
 
-SHORT = 4
+SHORT = 8
 """Words a label may have to stand in for an id inside the arithmetic; a longer one (a
-question's prompt, a choice that explains itself) would swamp the numbers, so the id stays."""
+question's prompt, a choice that explains itself) would swamp the numbers, so its first
+clause stands in ("Upstream" for "Upstream: changes systems…")."""
+_SYLLABLES = {"vi"}  # languages that write each syllable as a word: two count as one
+_CLAUSE = re.compile(r"\s*(?::|：|,|，|;|；|\(|（| - | — )")
+_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _length(text: str) -> int:
+    """Words in `text`, two Chinese, Japanese or Korean characters (or two Vietnamese
+    syllables) counting as one."""
+    words = len(text.split())
+    if i18n.current_language() in _SYLLABLES:
+        words = (words + 1) // 2
+    return words + len(_HAN.findall(text)) // 2
+
+
+def short_form(text: str) -> str:
+    """`text` when it has at most SHORT words and no "Name: explanation" form, else the
+    name before its colon, else its first clause, however long: in another language than
+    English a reader is better served by words than by an id."""
+    text = text.strip().strip("?:？：¿").strip()
+    named = re.split(r"\s*[:：]\s*", text, maxsplit=1)[0]  # "Upstream: changes…" names itself
+    if _length(text) <= SHORT and named == text:
+        return text
+    return named if _length(named) <= SHORT else _CLAUSE.split(text, maxsplit=1)[0].strip()
+
+
+def _later_labels(rubric: Rubric) -> dict[str, str]:
+    """For a review under an earlier shipped version: the short labels the current version
+    gives its questions, in the current language (the same id is the same question)."""
+    from esj_review.core.errors import EsjError
+    from esj_review.core.rubrics import load_rubric, shipped_rubrics
+    from esj_review.core.translations import translated
+
+    if rubric.id not in shipped_rubrics():
+        return {}
+    try:
+        current = translated(load_rubric(rubric.id), i18n.current_language())
+    except EsjError:
+        return {}
+    if current.version == rubric.version:
+        return {}
+    found = (q for _section, top in current.iter_questions() for q in (top, *top.children()))
+    return {q.id: short_form(q.label) for q in found if short_form(q.label)}
 
 
 def _vocabulary(rubric: Rubric) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """Question ids to their short labels, and (question id, answer) to the answer's short
     label, lower case; ("*", choice id) for a choice named without its question, ("size",
-    choice id) for the size an impact line starts with."""
+    choice id) for the size an impact line starts with. A question with no short label
+    takes the current version's (for an earlier one) or its prompt's, if short."""
     labels: dict[str, str] = {}
     choices: dict[tuple[str, str], str] = {}
+    later: dict[str, str] | None = None
     questions = [q for _section, top in rubric.iter_questions() for q in (top, *top.children())]
     for q in sorted(questions, key=lambda q: "size" not in q.id):  # size questions first
-        label = str(getattr(q, "label", None) or "").rstrip("?:").strip()
-        labels[q.id] = _lower(label) if label and len(label.split()) <= SHORT else q.id
+        label = short_form(str(getattr(q, "label", None) or ""))
+        if not label:
+            later = _later_labels(rubric) if later is None else later
+            label = later.get(q.id) or short_form(q.prompt)
+        labels[q.id] = _lower(label) if label else q.id
         if q.type == "bool":
             choices[(q.id, "yes")] = _lower(_("Yes"))
             choices[(q.id, "no")] = _lower(_("No"))
         for choice in getattr(q, "choices", None) or []:
-            if len(choice.label.split()) > SHORT:
+            word = _lower(short_form(choice.label))
+            choices[(q.id, choice.id)] = word  # "" when too long: the id, never another's
+            if not word:
                 continue
-            word = _lower(choice.label)
-            choices[(q.id, choice.id)] = word
             choices.setdefault(("*", choice.id), word)
             if "size" in q.id:
                 choices.setdefault(("size", choice.id), word)
