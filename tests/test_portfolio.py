@@ -17,9 +17,9 @@ import tinyhtml5
 import yaml
 from typer.testing import CliRunner
 
+from esj_review.batch.flag_notes import flag_notes
 from esj_review.batch.portfolio import (
     WARNINGS_SHOWN,
-    flag_notes,
     portfolio,
     render_portfolio_html,
     write_summary,

@@ -16,6 +16,7 @@ from typing import Any
 
 from esj_review._version import __version__
 from esj_review.batch.compare import compare, mark_of, marks
+from esj_review.batch.flag_notes import flag_notes, flag_words, general
 from esj_review.batch.spill import View
 from esj_review.core.due import months_later
 from esj_review.core.files import atomic_write
@@ -43,10 +44,6 @@ SUMMARY_COLUMNS = [
 ERROR_COLUMNS = ["source", "proposal_id", "field", "message", "severity"]
 WARNINGS_SHOWN = 50
 """Warnings listed in the portfolio (a page); the rest are counted, and all are in errors.csv."""
-SHORT_FLAG = 80
-"""Characters of a flag's short text in the ranked table."""
-FLAG_ITEMS = 3
-"""Items named after a per-item flag's short text in the ranked table."""
 QUARTER = 3
 """Months ahead the portfolio lists open commitments for (with those already overdue)."""
 
@@ -114,7 +111,7 @@ def portfolio(
         if r["amount"] is not None:
             dollars_band[r["band"]] += r["amount"]
             dollars_dept[r["department"] or "(no department)"] += r["amount"]
-        flags.update({(f["severity"], _general(f["message"])) for f in r["flags"]})
+        flags.update({(f["severity"], general(f["message"])) for f in r["flags"]})
         burdened.update(r["burdened"])
         versions.add(str(r.get("rubric") or ""))
         coming += _coming(r, start, end)
@@ -192,49 +189,6 @@ def _coming(record: dict[str, Any], start: dt.date, end: dt.date) -> list[dict[s
 def _flag_entry(flag: dict[str, Any]) -> str:
     """One flag as one entry of the summary's flags cell: `id` or `id (item)`."""
     return f"{flag['id']} ({flag['item']})" if flag.get("item") else str(flag["id"])
-
-
-def flag_notes(flags: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
-    """A proposal's flags as the ranked table shows them: one entry per flag (a per-item flag
-    once, naming its items), its severity and the first clause of its message."""
-    notes: dict[str, dict[str, Any]] = {}
-    for f in flags:
-        note = notes.setdefault(
-            f["id"],
-            {"severity": f["severity"], "text": _short(_general(f["message"])), "items": []},
-        )
-        if f.get("item"):
-            label = f["message"].split(": ", 1)[0] if ": " in f["message"] else str(f["item"])
-            note["items"].append(label)
-    return [
-        {"severity": n["severity"], "text": n["text"] + _items(n["items"])} for n in notes.values()
-    ]
-
-
-def _items(labels: list[str]) -> str:
-    """Where a per-item flag was raised: " (Housing, Transit)", " (Housing, Transit, Parks and
-    2 more)"; nothing for a flag of the whole proposal."""
-    if not labels:
-        return ""
-    shown = ", ".join(labels[:FLAG_ITEMS])
-    more = len(labels) - FLAG_ITEMS
-    return f" ({shown} and {more} more)" if more > 0 else f" ({shown})"
-
-
-def _short(text: str) -> str:
-    """The first clause of a sentence, at most SHORT_FLAG characters: "Outreach was in English
-    only, so residents…" -> "Outreach was in English only"."""
-    cut = min((i for i in (text.find(m) for m in ("; ", ", ", " (")) if i > 0), default=len(text))
-    clause = text[:cut].rstrip(".。")
-    if len(clause) > SHORT_FLAG:
-        clause = clause[:SHORT_FLAG].rsplit(" ", 1)[0] + " …"
-    return clause
-
-
-def _general(message: str) -> str:
-    """A per-item flag message without its item: "Housing: the burden…" -> "The burden…"."""
-    text = message.split(": ", 1)[-1]
-    return text[:1].upper() + text[1:]
 
 
 def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
@@ -351,14 +305,14 @@ def _write_summary(
     atomic_write(out / "errors.csv", csv_lines(errors))
     shown = translated(rubric, lang)  # the portfolio's rubric texts, in its language
     pairs = zip(rubric.determinants, shown.determinants, strict=True)  # the same ids, in order
-    names = {a.label: b.label for a, b in pairs}
-    atomic_write(out / "portfolio.html", stream_portfolio_html(data, shown, names=names))
+    names, flags = {a.label: b.label for a, b in pairs}, flag_words(rubric, shown)
+    atomic_write(out / "portfolio.html", stream_portfolio_html(data, shown, "html", names, flags))
     if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
         from esj_review.report.pdf import html_to_pdf
 
         summary = (out / "summary.json").read_text(encoding="utf-8")  # written just above
         pdf = html_to_pdf(
-            "".join(stream_portfolio_html(data, shown, "pdf", names=names)),
+            "".join(stream_portfolio_html(data, shown, "pdf", names, flags)),
             generated,
             "archival",
             [("summary.json", summary, _("The portfolio summary as JSON."), "Data")],
@@ -379,9 +333,11 @@ def stream_portfolio_html(
     rubric: Rubric,
     medium: str = "html",
     names: dict[str, str] | None = None,
+    flags: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """The portfolio report as HTML, a piece at a time; `names`: the determinants' labels
-    in the portfolio's language, by their English (the records carry the English)."""
+    """The portfolio report as HTML, a piece at a time; `names` and `flags`: the
+    determinants' labels and the flags' messages in the portfolio's language, by their
+    English (the records carry the English)."""
     from esj_review.core.i18n import DEFAULT, _, current_language, money
     from esj_review.report.documents import stream_page
 
@@ -400,7 +356,8 @@ def stream_portfolio_html(
         medium,
         data=data,
         rubric=rubric,
-        flag_notes=flag_notes,
+        flag_notes=lambda raised: flag_notes(raised, flags, names),
+        flag_text=lambda message: (flags or {}).get(message, message),
         moved=lambda pid: mark_of(shown, pid),
         band_name=band_name,
         item_name=lambda label: (names or {}).get(label, label),
