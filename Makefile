@@ -76,7 +76,8 @@ messages: venv
 	  --project=esj-review --copyright-holder="esj-review contributors" \
 	  -o esj_review/locale/esj_review.pot .
 	$(BIN)/pybabel update -i esj_review/locale/esj_review.pot -d esj_review/locale -D esj_review
-	$(BIN)/pybabel extract -F babel-interface.cfg -k N_ -k ngettext:1,2 --sort-output --add-location=file \
+	$(BIN)/pybabel extract -F babel-interface.cfg -k N_ -k ngettext:1,2 -k ui -k ui_ngettext:1,2 \
+	  --sort-output --add-location=file \
 	  --project=esj-review --copyright-holder="esj-review contributors" \
 	  -o esj_review/locale/interface.pot .
 

@@ -3,7 +3,9 @@
 Two checks. The template `esj_review/locale/interface.pot` holds exactly what the code marks.
 And a pseudo-language whose catalogue wraps every message in "⟦…⟧" drives whole interviews:
 every word a person is shown is then either inside a wrapper, rubric content, or what the
-analyst typed or chose; and the saved review is the one the English interview saves.
+analyst typed or chose; and the saved review is the one the English interview saves. That
+includes what core's question types and answer checks give the interview: prompt hints,
+choice titles, and the messages for what is refused.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rich.console import Console, RenderableType
 
 from esj_review.core import i18n
 from esj_review.core.answers import answer_parts
+from esj_review.core.checks import check_review, check_value, hidden_reason
 from esj_review.core.conditions import MISSING
 from esj_review.core.errors import EsjError
 from esj_review.core.review import load_review
@@ -31,6 +34,8 @@ from esj_review.interview.prompts import Option, PromptSpec, spec_for
 from esj_review.interview.session import edit_review, new_review, resume_review
 from esj_review.interview.terminal import QuestionaryPrompter
 from tests.conftest import EXAMPLES
+from tests.rubric_builder import YES, build, rubric_data
+from tests.rubric_builder import review as rubric_review
 from tests.scripted import Scripted, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +45,6 @@ PSEUDO = "qps"
 OPEN, CLOSE = "⟦", "⟧"
 WRAPPED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 WORDS = re.compile(r"[^\W\d_]+")
-
-CORE_TEXTS = (
-    "Yes",
-    "No",
-    "Skip for now",
-    "Skip for now (leaves a gap)",
-)
-"""Choice titles that esj_review.core.qtypes builds for a rubric question, still English: the
-core question types are outside the interview's catalogue (as are their instructions, which
-`Recorder` keeps apart, and their validation messages)."""
 
 PROPOSAL = {
     "proposal.id": "EX-TRANSIT-2027-01",
@@ -85,8 +80,7 @@ def test_the_interface_template_holds_every_message_the_code_marks(tmp_path: Pat
             "extract",
             "-F",
             "babel-interface.cfg",
-            "-k",
-            "N_",
+            *("-k", "N_", "-k", "ngettext:1,2", "-k", "ui", "-k", "ui_ngettext:1,2"),
             "--no-location",
             "-o",
             str(out),
@@ -101,6 +95,8 @@ def test_the_interface_template_holds_every_message_the_code_marks(tmp_path: Pat
     assert kept - now == set(), "in interface.pot, no longer marked in the code"
     interview = {m for m in now if "Which answer?" in m or "Sections · %(score)s" in m}
     assert interview, "the interview's messages are extracted"
+    core = {"(empty to skip)", "Skip for now (leaves a gap)", "expected a number"}
+    assert core <= now, "core's texts for the interview are extracted (`ui` by name)"
 
 
 # --- a pseudo-language ---------------------------------------------------------------------
@@ -156,17 +152,14 @@ class Recorder(Scripted):
         self.steps = list(steps)
         self.later = dict(later or {})  # the answer the second time a question is asked
         self.texts: list[str | None] = []
-        self.core_instructions: list[str] = []
+        self.instructions: list[str] = []  # of the rubric's questions: core's question types
 
     def ask(self, spec: PromptSpec) -> Any:
         if spec.path in self.later and spec.path in self.asked:
             self.answers[spec.path] = self.later.pop(spec.path)
-        self.texts += [spec.message, spec.help]
-        rubric_question = not spec.path.startswith(("proposal.", "meta.", "rubric."))
-        if rubric_question:  # the instruction comes from the question's type, in core
-            self.core_instructions.append(spec.instruction)
-        else:
-            self.texts.append(spec.instruction)
+        self.texts += [spec.message, spec.help, spec.instruction]
+        if not spec.path.startswith(("proposal.", "meta.", "rubric.")):
+            self.instructions.append(spec.instruction)
         self.texts += [t for o in spec.options for t in (o.label, o.description)]
         return super().ask(spec)
 
@@ -208,10 +201,9 @@ def _strings(tree: Any) -> Iterator[str]:
 
 def _not_ours(rubric: Rubric, path: Path, answers: dict[str, Any]) -> re.Pattern[str]:
     """Whatever may be shown untranslated: every string of the rubric (labels, prompts, help,
-    ids), what the script typed or chose and how core shows it, the file's path, and the
-    choice titles core builds."""
+    ids), what the script typed or chose and how core shows it, and the file's path."""
     known = set(_strings(rubric.model_dump())) | set(_strings(list(answers.values())))
-    known |= set(CORE_TEXTS) | {str(path), path.name, str(path.with_suffix(".pdf"))}
+    known |= {str(path), path.name, str(path.with_suffix(".pdf"))}
     review = load_review(path)
     for slot in review.slots(rubric):
         known |= set(answer_parts(rubric, slot.question, slot.value, review.enabled))
@@ -347,9 +339,9 @@ def test_every_text_the_interview_shows_is_translated(
     with i18n.use_language(i18n.DEFAULT):
         english_not_ours = _not_ours(kc, tmp_path / "en.yaml", answers)
     assert len(_untranslated(english_texts, english_not_ours)) > 20
-    # core's instructions are English, and only theirs
-    core = {i for r in translated for i in r.core_instructions if i}
-    assert core and not any(OPEN in i for i in core)
+    # the hints core's question types give are shown, each a whole wrapped message
+    hints = {i for r in translated for i in r.instructions if i}
+    assert len(hints) > 2 and all(WRAPPED.fullmatch(i) for i in hints), hints
 
     shown = "\n".join(t for t in texts if t)
     expected = ["⟦How do you want to go through", "⟦Finished? ", "⟦Id⟧", "⟦Saving to "]
@@ -374,6 +366,106 @@ def test_the_messages_that_stop_an_interview_are_translated(
     for wrapped, plain in zip(texts, english, strict=True):
         assert wrapped.startswith(OPEN) and wrapped.endswith(CLOSE), wrapped
         assert wrapped.replace(OPEN, "").replace(CLOSE, "") == plain
+
+
+CHOICES = [{"id": "a", "label": "Alpha"}, {"id": "b", "label": "Beta"}]
+CORE_RUBRIC = build(
+    rubric_data(
+        YES,
+        {"id": "gate", "type": "select", "prompt": "Gate?", "required": True, "choices": CHOICES},
+        {"id": "amount", "type": "number", "prompt": "Amount?"},
+        {"id": "count", "type": "number", "prompt": "Count?", "integer": True, "min": 1},
+        {"id": "year", "type": "number", "prompt": "Year?", "min": 2000, "max": 2100},
+        {"id": "due", "type": "date", "prompt": "Due?"},
+        {"id": "note", "type": "text", "prompt": "Note?", "max_length": 3},
+        {
+            "id": "areas",
+            "type": "multiselect",
+            "prompt": "Areas?",
+            "min_selected": 2,
+            "choices": CHOICES,
+            "when": {"equals": {"question": "gate", "value": "a"}},
+        },
+    )
+)
+REFUSED: list[tuple[str, str]] = [
+    ("amount", "next year"),
+    ("amount", "3 zillion"),
+    ("amount", "1.2.3"),
+    ("amount", "1,2,3"),
+    ("amount", "1" * 20),
+    ("count", "2.5"),
+    ("year", "FY2027 next"),
+    ("year", "2025-2027"),
+    ("due", "next Tuesday"),
+    ("due", "6/30/27"),
+    ("due", "0000-01-01"),
+    ("due", "13/30/2027"),
+    ("due", "2027-13-01"),
+    ("due", "2/30/2027"),
+    ("due", "Smarch 3, 2027"),
+]
+WRONG: list[tuple[str, Any]] = [
+    ("yes", "maybe"),
+    ("gate", "c"),
+    ("amount", "many"),
+    ("amount", float("inf")),
+    ("amount", 10**16),
+    ("count", 0),
+    ("count", 1.5),
+    ("year", 2200),
+    ("due", "soon"),
+    ("due", "2027-02-30"),
+    ("note", 7),
+    ("note", "long"),
+    ("areas", "a"),
+    ("areas", ["c"]),
+    ("areas", ["a", "a"]),
+    ("areas", ["a"]),
+]
+
+
+def _core_texts() -> list[str]:
+    """What core gives the interview for CORE_RUBRIC's questions, in the current language:
+    hints, choice titles (not the rubric's choices), refusals of typed text and of values,
+    and the problems of a review (a hidden answer among them) with why it is hidden."""
+    rubric_choices = {c["id"] for c in CHOICES}
+    specs = {
+        q.id: spec_for(CORE_RUBRIC, q, q.id, MISSING, frozenset())
+        for _s, q in CORE_RUBRIC.iter_questions()
+    }
+    shown: list[str] = []
+    for spec in specs.values():  # a list (select) has no hint of core's
+        shown += [spec.instruction] if spec.widget != "select" else []
+        shown += [o.label for o in spec.options if o.value not in rubric_choices]
+    shown.append(specs["areas"].check([]) or "")  # nothing ticked, at least two asked
+    shown += [specs[qid].text_error(raw) or "" for qid, raw in REFUSED]
+    for qid, value in WRONG:
+        q = CORE_RUBRIC.question(qid)
+        assert q is not None
+        shown.append(check_value(CORE_RUBRIC, q, value, frozenset()) or "")
+    data = rubric_review({"gate": "b", "areas": ["a", "b"], "bogus": 1}, CORE_RUBRIC)
+    shown += [p.message for p in check_review(CORE_RUBRIC, data)]
+    shown += [hidden_reason(s) for s in data.slots(CORE_RUBRIC) if not s.visible]
+    return shown
+
+
+def test_core_texts_the_interview_shows_are_translated(pseudo: str) -> None:
+    """Core's question types and answer checks: each prompt hint, choice title ("Yes",
+    "Skip for now (leaves a gap)") and refusal (of typed text, of a value, a hidden answer
+    and why) is one whole message, wrapped; without the wrappers it is the English."""
+    with i18n.use_language(i18n.DEFAULT):
+        english = _core_texts()
+    with i18n.use_language(pseudo):
+        translated = _core_texts()
+    assert len(english) == len(translated) > 40
+    assert all(english) and not any(OPEN in text for text in english)
+    for wrapped, plain in zip(translated, english, strict=True):
+        assert wrapped.startswith(OPEN) and wrapped.endswith(CLOSE), wrapped
+        assert wrapped.replace(OPEN, "").replace(CLOSE, "") == plain
+    for expected in ("Yes", "No", "Skip for now", "Skip for now (leaves a gap)"):
+        assert _wrap(expected) in translated, expected
+    assert any(t.startswith(f"{OPEN}is answered but hidden ({OPEN}shown only") for t in translated)
 
 
 def test_the_terminal_prompters_own_words_are_translated(

@@ -10,9 +10,10 @@ from typing import Any
 from esj_review.core.answers import Slot
 from esj_review.core.conditions import MISSING, describe
 from esj_review.core.errors import InputFileError, Problem, RubricNotFound, ValidationFailed
+from esj_review.core.i18n import ui, ui_ngettext
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.base import brief
-from esj_review.core.qtypes.number import BOUND_MESSAGE, MAX_MAGNITUDE
+from esj_review.core.qtypes.number import MAX_MAGNITUDE, bound_message
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review, load_review, parse_review
 from esj_review.core.rubric import Question, Rubric
@@ -131,30 +132,34 @@ def check_review(rubric: Rubric, review: Review, slots: list[Slot] | None = None
     optional = {i.id for i in rubric.optional_items()}
     for item in review.rubric.enable:
         if item not in optional:
-            problems.append(
-                Problem("rubric.enable", f"{brief(item)} is not an optional rubric item")
-            )
+            not_optional = ui("%(item)s is not an optional rubric item") % {"item": brief(item)}
+            problems.append(Problem("rubric.enable", not_optional))
     kinds = [c.id for c in rubric.proposal_kinds]
     if review.proposal.kind is not None and review.proposal.kind not in kinds:
-        problems.append(
-            Problem(
-                "proposal.kind", f"{brief(review.proposal.kind)} is not one of: {', '.join(kinds)}"
-            )
-        )
+        not_kind = ui("%(kind)s is not one of: %(kinds)s")
+        not_kind %= {"kind": brief(review.proposal.kind), "kinds": ", ".join(kinds)}
+        problems.append(Problem("proposal.kind", not_kind))
     known = {q.id for _, q in rubric.iter_questions()}
     unknown = [qid for qid in review.answers if qid not in known]
     if len(unknown) > 5 and len(unknown) * 2 > len(review.answers):
-        problems.append(
-            Problem(
-                "answers",
-                f"{len(unknown)} of {len(review.answers)} answers are not questions of rubric "
-                f"{rubric.id} {rubric.version} (first: {brief(unknown[0])}); "
-                "was this review written for another rubric?",
-            )
+        other = ui_ngettext(
+            "%(unknown)d of %(count)d answer is not a question of rubric %(rubric)s "
+            "%(version)s (first: %(first)s); was this review written for another rubric?",
+            "%(unknown)d of %(count)d answers are not questions of rubric %(rubric)s "
+            "%(version)s (first: %(first)s); was this review written for another rubric?",
+            len(review.answers),  # more than 5: the plural in English
         )
+        other %= {
+            "unknown": len(unknown),
+            "count": len(review.answers),
+            "rubric": rubric.id,
+            "version": rubric.version,
+            "first": brief(unknown[0]),
+        }
+        problems.append(Problem("answers", other))
     else:
         problems += [
-            Problem(f"answers.{key_text(q)}", "unknown question id for this rubric")
+            Problem(f"answers.{key_text(q)}", ui("unknown question id for this rubric"))
             for q in unknown
         ]
     items = _item_choices(rubric, review)
@@ -195,25 +200,21 @@ def _check_slot(
         for key, item in slot.value.items():
             where = f"{path}.{key_text(key)}"
             if key not in valid:  # one problem, whatever the unknown item holds
-                out.append(Problem(where, f"is not a choice of {rep.over!r}"))
+                not_chosen = ui("is not a choice of %(question)s") % {"question": repr(rep.over)}
+                out.append(Problem(where, not_chosen))
                 continue
             if not isinstance(item, dict):
-                out.append(Problem(where, "expected a mapping of question id to answer"))
+                out.append(Problem(where, ui("expected a mapping of question id to answer")))
                 continue
             out.extend(
-                Problem(f"{where}.{key_text(sub)}", "unknown question id for this rubric")
+                Problem(f"{where}.{key_text(sub)}", ui("unknown question id for this rubric"))
                 for sub in item
                 if sub not in subs
             )
     if not slot.visible and slot.answered and not message:
-        why = hidden_reason(slot)
-        out.append(
-            Problem(path, f"is answered but hidden ({why}), so it does not score", "warning")
-        )
+        hidden = ui("is answered but hidden (%(why)s), so it does not score")
+        out.append(Problem(path, hidden % {"why": hidden_reason(slot)}, "warning"))
     return out
-
-
-ASIDE_ANSWER = "expected an answer (text, a number, yes or no, or a list)"
 
 
 def _check_aside(rubric: Rubric, review: Review) -> list[Problem]:
@@ -228,7 +229,7 @@ def _check_aside(rubric: Rubric, review: Review) -> list[Problem]:
             for item, answers in value.items():
                 where = f"{path}.{key_text(item)}"
                 if not isinstance(answers, dict):
-                    out.append(Problem(where, "expected a mapping of question id to answer"))
+                    out.append(Problem(where, ui("expected a mapping of question id to answer")))
                     continue
                 for sub, answer in answers.items():
                     message = _aside_answer(answer)
@@ -245,17 +246,20 @@ def _aside_answer(value: Any) -> str | None:
     """Why a value kept aside is not an answer of any type, or None."""
     for part in value if isinstance(value, list) else [value]:
         if isinstance(part, dict | list):
-            return ASIDE_ANSWER
+            return ui("expected an answer (text, a number, yes or no, or a list)")
         if isinstance(part, float) and not math.isfinite(part):
-            return "expected a finite number"
+            return ui("expected a finite number")
         if isinstance(part, int | float) and not -MAX_MAGNITUDE <= part <= MAX_MAGNITUDE:
-            return BOUND_MESSAGE
+            return bound_message()
     return None
 
 
 def hidden_reason(slot: Slot) -> str:
     """Why a question is not shown for this review, in words."""
     if slot.parent is not None and slot.question.when is None:
-        return f"{brief(slot.item)} is not chosen in {slot.parent.over!r}"
+        not_chosen = ui("%(item)s is not chosen in %(question)s")
+        return not_chosen % {"item": brief(slot.item), "question": repr(slot.parent.over)}
     cond = slot.question.when or slot.section.when
-    return f"shown only when {describe(cond)}" if cond else "its section is not shown"
+    if cond is None:
+        return ui("its section is not shown")
+    return ui("shown only when %(condition)s") % {"condition": describe(cond)}

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from esj_review.core.conditions import Condition
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui
 
 
 class Frozen(BaseModel):
@@ -184,7 +185,11 @@ class QuestionKind(Generic[Q]):
     widget: ClassVar[Widget] = "text"
     example: ClassVar[str] = ""  # a sample answer for the blank YAML review
     multi_valued: ClassVar[bool] = False  # answers are lists (conditions may use `includes`)
-    instruction: ClassVar[str] = "(empty to skip)"  # the hint a text prompt shows
+
+    def instruction(self) -> str:
+        """The hint a text prompt shows, in the interview's language (`ui`, translated when
+        shown, not when the class is defined)."""
+        return ui("(empty to skip)")
 
     # -- answers --
     def check(self, rubric: ChoiceSource, q: Q, value: Any, enabled: frozenset[str]) -> str | None:
@@ -252,7 +257,7 @@ class QuestionKind(Generic[Q]):
             widget="text",
             default=default,
             multiline=bool(getattr(q, "multiline", False)),
-            instruction=self.instruction,
+            instruction=self.instruction(),
             convert=lambda raw: self.parse_text(rubric, q, raw, enabled),
             **common,
         )

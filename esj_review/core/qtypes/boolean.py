@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui
 from esj_review.core.qtypes.base import (
     SKIP,
     ChoiceSource,
@@ -46,7 +47,7 @@ class BoolKind(QuestionKind[BoolQuestion]):
     def check(
         self, rubric: ChoiceSource, q: BoolQuestion, value: Any, enabled: frozenset[str]
     ) -> str | None:
-        return None if isinstance(value, bool) else "expected yes or no (true or false)"
+        return None if isinstance(value, bool) else ui("expected yes or no (true or false)")
 
     def parse_text(
         self, rubric: ChoiceSource, q: BoolQuestion, text: str, enabled: frozenset[str]
@@ -56,7 +57,7 @@ class BoolKind(QuestionKind[BoolQuestion]):
             return True
         if word in _FALSE:
             return False
-        raise ValueError(f"{text.strip()!r} is not yes or no")
+        raise ValueError(ui("%(text)s is not yes or no") % {"text": repr(text.strip())})
 
     def display(
         self, rubric: ChoiceSource, q: BoolQuestion, value: Any, enabled: frozenset[str]
@@ -92,11 +93,8 @@ class BoolKind(QuestionKind[BoolQuestion]):
     ) -> PromptSpec:
         # A list, not y/n: Enter on a question not yet answered skips it rather than
         # recording the "no" nobody chose.
-        options = (
-            Option("Yes", True),
-            Option("No", False),
-            Option("Skip for now" + (" (leaves a gap)" if q.required else ""), SKIP),
-        )
+        skip = ui("Skip for now (leaves a gap)") if q.required else ui("Skip for now")
+        options = (Option(ui("Yes"), True), Option(ui("No"), False), Option(skip, SKIP))
         return PromptSpec(widget="select", options=options, default=default, **common)
 
     def lint(self, q: BoolQuestion, path: str) -> list[Problem]:

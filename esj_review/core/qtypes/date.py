@@ -21,6 +21,7 @@ import re
 from typing import Any, Literal
 
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui
 from esj_review.core.qtypes.base import (
     AnsweredScore,
     ChoiceSource,
@@ -29,7 +30,6 @@ from esj_review.core.qtypes.base import (
     answered_lint,
 )
 
-DATE_HELP = "is not a date; write it like 2027-06-30, 6/30/2027 or June 30, 2027"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _US = re.compile(r"^(\d{1,2})\s*([/-])\s*(\d{1,2})\s*\2\s*(\d+)$")
@@ -50,23 +50,30 @@ EXCEL_SERIALS = (1, 2958465)
 9999-12-31. Anything else in a date column (1e12, -5, NaN) is not a date."""
 
 
-def _refuse(raw: str, why: str) -> ValueError:
-    return ValueError(f"{raw.strip()[:40]!r} {why}")
+def _refuse(raw: str, message: str, **values: Any) -> ValueError:
+    """`message` (a `ui` text naming the typed text as `%(text)s`) about `raw`."""
+    return ValueError(message % {"text": repr(raw.strip()[:40]), **values})
 
 
-def _make(raw: str, year: str, month: int, day: int, order: str = "") -> str:
+def _make(raw: str, year: str, month: int, day: int, us_order: bool = False) -> str:
     """The ISO date, or ValueError naming what does not exist."""
     if len(year) != 4:
-        raise _refuse(raw, "is not a date: write the year in full (2027)")
+        raise _refuse(raw, ui("%(text)s is not a date: write the year in full (2027)"))
     number = int(year)
     if number < 1:
-        raise _refuse(raw, "is not a date: there is no year 0")
+        raise _refuse(raw, ui("%(text)s is not a date: there is no year 0"))
     if not 1 <= month <= 12:
-        raise _refuse(raw, f"is not a date: there is no month {month}{order}")
+        no_month = (
+            ui("%(text)s is not a date: there is no month %(month)d (numbers are month/day/year)")
+            if us_order
+            else ui("%(text)s is not a date: there is no month %(month)d")
+        )
+        raise _refuse(raw, no_month, month=month)
     last = calendar.monthrange(number, month)[1]
     if not 1 <= day <= last:
         name = calendar.month_name[month]
-        raise _refuse(raw, f"is not a date: {name} {number} has {last} days")
+        short = ui("%(text)s is not a date: %(month)s %(year)d has %(days)d days")
+        raise _refuse(raw, short, month=name, year=number, days=last)
     return dt.date(number, month, day).isoformat()
 
 
@@ -78,14 +85,16 @@ def parse_date(text: str) -> str:
         return _make(raw, year, int(month), int(day))
     if match := _US.match(raw):
         month, _, day, year = match.groups()
-        return _make(raw, year, int(month), int(day), " (numbers are month/day/year)")
+        return _make(raw, year, int(month), int(day), us_order=True)
     for pattern in (_MONTH_FIRST, _DAY_FIRST):
         if match := pattern.match(raw):
             month_number = MONTHS.get(match["month"].lower())
             if month_number is None:
-                raise _refuse(raw, f"is not a date: {match['month'][:12]!r} is not a month")
+                not_month = ui("%(text)s is not a date: %(month)s is not a month")
+                raise _refuse(raw, not_month, month=repr(match["month"][:12]))
             return _make(raw, match["year"], month_number, int(match["day"]))
-    raise _refuse(raw, DATE_HELP)
+    help_ = ui("%(text)s is not a date; write it like 2027-06-30, 6/30/2027 or June 30, 2027")
+    raise _refuse(raw, help_)
 
 
 def past_note(value: str, today: dt.date | None = None) -> str | None:
@@ -123,17 +132,19 @@ class DateKind(QuestionKind[DateQuestion]):
     name = "date"
     model = DateQuestion
     example = "2027-01-31"
-    instruction = "(like 2027-06-30 or 6/30/2027; empty to skip)"
+
+    def instruction(self) -> str:
+        return ui("(like 2027-06-30 or 6/30/2027; empty to skip)")
 
     def check(
         self, rubric: ChoiceSource, q: DateQuestion, value: Any, enabled: frozenset[str]
     ) -> str | None:
         if not isinstance(value, str) or not _ISO.match(value):
-            return "expected a date as YYYY-MM-DD"
+            return ui("expected a date as YYYY-MM-DD")
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            return "is not a real date (YYYY-MM-DD)"
+            return ui("is not a real date (YYYY-MM-DD)")
         return None
 
     def parse_text(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui, ui_ngettext
 from esj_review.core.qtypes.base import ChoiceSource, PromptSpec, QuestionKind, ScoreBase, brief
 from esj_review.core.qtypes.select import (
     ChoiceQuestion,
@@ -15,6 +16,13 @@ from esj_review.core.qtypes.select import (
     lint_choices,
     read_choice,
 )
+
+
+def _at_least(count: int) -> str:
+    """The message for fewer ticks than the question asks for."""
+    return ui_ngettext("choose at least %(count)d", "choose at least %(count)d", count) % {
+        "count": count
+    }
 
 
 class MultiScore(ScoreBase):
@@ -49,14 +57,15 @@ class MultiselectKind(QuestionKind[MultiselectQuestion]):
         ids = choice_ids(rubric, q, enabled)
         shown = ", ".join(ids)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"expected a list of choices from: {shown}"
+            return ui("expected a list of choices from: %(choices)s") % {"choices": shown}
         bad = [v for v in value if v not in ids]
         if bad:
-            return f"{brief(bad[0])} is not a choice; expected some of: {shown}"
+            wrong = ui("%(value)s is not a choice; expected some of: %(choices)s")
+            return wrong % {"value": brief(bad[0]), "choices": shown}
         if len(set(value)) != len(value):
-            return "lists a choice twice"
+            return ui("lists a choice twice")
         if value and len(value) < q.min_selected:
-            return f"choose at least {q.min_selected}"
+            return _at_least(q.min_selected)
         return None
 
     def parse_text(
@@ -118,16 +127,20 @@ class MultiselectKind(QuestionKind[MultiselectQuestion]):
         enabled: frozenset[str],
         common: dict[str, Any],
     ) -> PromptSpec:
-        hint = "Space to tick, Enter to finish"
+        hint = ui("(Space to tick, Enter to finish)")
         if q.min_selected:
-            hint += f"; choose at least {q.min_selected}"
+            hint = ui_ngettext(
+                "(Space to tick, Enter to finish; choose at least %(count)d)",
+                "(Space to tick, Enter to finish; choose at least %(count)d)",
+                q.min_selected,
+            ) % {"count": q.min_selected}
         stored_check = common.get("check", lambda value: None)
 
         def check(value: Any) -> str | None:
             # At the prompt, ticking nothing is not "none apply" when the question asks for
             # at least one: it would hide every question that depends on the choice.
             if not value and q.min_selected:
-                return f"choose at least {q.min_selected}"
+                return _at_least(q.min_selected)
             problem: str | None = stored_check(value)
             return problem
 
@@ -135,7 +148,7 @@ class MultiselectKind(QuestionKind[MultiselectQuestion]):
             widget="checkbox",
             options=tuple(choice_options(rubric, q, enabled)),
             default=list(default or []),
-            instruction=f"({hint})",
+            instruction=hint,
             **{**common, "check": check},
         )
 

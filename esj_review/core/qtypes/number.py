@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui
 from esj_review.core.qtypes.base import (
     AnsweredScore,
     ChoiceSource,
@@ -31,14 +32,24 @@ from esj_review.core.qtypes.base import (
 )
 
 NUMBER_HELP = "is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
-YEAR_HELP = "is not a year; write it like 2027, FY2027, FY27 or 2026-27"
+"""What the English refusal of text that is not a number says after the quoted text (the
+message itself, a whole sentence, is `ui`'s, in `_refuse`)."""
 MAX_DIGITS = 18  # whole-number digits: past this a float loses whole units
 MAX_MAGNITUDE = 10**15
 """The largest number (either side of zero) any number answer may hold, whatever the rubric's
 `min` and `max`: a thousand trillion is far above any county budget, and below 2**53, so every
 whole number up to it is exact as a float and prints with all its digits. Checked before any
 arithmetic, so a huge integer (`1` and 400 zeros) is a problem, never an OverflowError."""
-BOUND_MESSAGE = f"must be between {-MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}"
+
+
+def bound_message() -> str:
+    """What a number beyond `MAX_MAGNITUDE` either way is told, in the interview's language."""
+    return ui("must be between %(low)s and %(high)s") % {
+        "low": f"{-MAX_MAGNITUDE:,}",
+        "high": f"{MAX_MAGNITUDE:,}",
+    }
+
+
 YEAR_BOUNDS = (1900, 2200)
 """A number question whose `min` and `max` both fall in this range asks for a year."""
 
@@ -67,8 +78,13 @@ _FY = re.compile(
 _SPAN = re.compile(r"^(?P<first>\d{4})\s*[-/\u2013]\s*(?P<second>\d{4}|\d{2})$")
 
 
-def _refuse(raw: str, why: str = NUMBER_HELP) -> ValueError:
-    return ValueError(f"{raw.strip()[:40]!r} {why}")
+def _refuse(raw: str, message: str = "", **values: Any) -> ValueError:
+    """`message` (a `ui` text naming the typed text as `%(text)s`; by default, how to write a
+    number) about `raw`."""
+    message = message or ui(
+        "%(text)s is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
+    )
+    return ValueError(message % {"text": repr(raw.strip()[:40]), **values})
 
 
 def parse_number(raw: str, integer: bool = False) -> int | float:
@@ -83,28 +99,31 @@ def parse_number(raw: str, integer: bool = False) -> int | float:
         raise _refuse(raw)
     scale = (match["scale"] or "").lower()
     if scale and scale not in SCALES:
-        raise _refuse(
-            raw,
-            f"is not a number: after the digits write K, M or B (thousand, million, billion), "
-            f"not {match['scale'][:12]!r}",
+        scale_word = ui(
+            "%(text)s is not a number: after the digits write K, M or B (thousand, million, "
+            "billion), not %(word)s"
         )
+        raise _refuse(raw, scale_word, word=repr(match["scale"][:12]))
     digits = " ".join(match["digits"].split())
     if digits.count(".") > 1:
-        raise _refuse(raw, "is not a number: it has more than one decimal point")
+        raise _refuse(raw, ui("%(text)s is not a number: it has more than one decimal point"))
     if not _GROUPED.match(digits):
-        raise _refuse(
-            raw, "is not a number: commas or spaces go between groups of three digits (1,300,000)"
+        groups = ui(
+            "%(text)s is not a number: commas or spaces go between groups of three digits "
+            "(1,300,000)"
         )
+        raise _refuse(raw, groups)
     whole = re.sub(r"[, ]", "", digits)
     if len(whole.split(".")[0]) > MAX_DIGITS:
-        raise ValueError(f"is too large (more than {MAX_DIGITS} digits)")
+        too_large = ui("is too large (more than %(digits)d digits)")
+        raise ValueError(too_large % {"digits": MAX_DIGITS})
     exact = Decimal(whole).scaleb(SCALES.get(scale, 0))
     if negative:
         exact = -exact
     if exact == exact.to_integral_value():
         return int(exact)
     if integer:
-        raise ValueError("expected a whole number")
+        raise ValueError(ui("expected a whole number"))
     return float(exact)
 
 
@@ -130,11 +149,11 @@ def parse_year(raw: str) -> int | None:
     if len(second) == 2 and end < start:
         end += 100  # 1999-00 ends in 2000
     if end != start + 1:
-        raise _refuse(
-            raw,
-            "is not one fiscal year: a span like 2026-27 is the fiscal year it ends in; "
-            "give one year, like 2027",
+        span = ui(
+            "%(text)s is not one fiscal year: a span like 2026-27 is the fiscal year it ends "
+            "in; give one year, like 2027"
         )
+        raise _refuse(raw, span)
     return end
 
 
@@ -143,6 +162,21 @@ def _bounds(q: NumberQuestion) -> tuple[str, str]:
         f"{q.min:g}" if q.min is not None else "",
         f"{q.max:g}" if q.max is not None else "",
     )
+
+
+def _instruction(q: NumberQuestion) -> str:
+    """What a number prompt takes, as one whole message (a year's bounds are always given)."""
+    low, high = _bounds(q)
+    bounds = {"low": low, "high": high}
+    if looks_like_years(q):
+        return ui("(a year like 2027 or FY2027, %(low)s..%(high)s; empty to skip)") % bounds
+    if q.integer and (low or high):
+        return ui("(a number, whole, %(low)s..%(high)s; empty to skip)") % bounds
+    if q.integer:
+        return ui("(a number, whole; empty to skip)")
+    if low or high:
+        return ui("(a number, %(low)s..%(high)s; empty to skip)") % bounds
+    return ui("(a number; empty to skip)")
 
 
 class NumberQuestion(QuestionBase):
@@ -166,19 +200,19 @@ class NumberKind(QuestionKind[NumberQuestion]):
         self, rubric: ChoiceSource, q: NumberQuestion, value: Any, enabled: frozenset[str]
     ) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return "expected a number"
+            return ui("expected a number")
         if isinstance(value, float) and not math.isfinite(value):
-            return "expected a finite number"
+            return ui("expected a finite number")
         # Comparisons only until the value is known to be small: Python compares a huge int
         # with a float exactly, while float(value) or math.isfinite(value) would overflow.
         if q.min is not None and value < q.min:
-            return f"must be at least {q.min:g}"
+            return ui("must be at least %(min)s") % {"min": f"{q.min:g}"}
         if q.max is not None and value > q.max:
-            return f"must be at most {q.max:g}"
+            return ui("must be at most %(max)s") % {"max": f"{q.max:g}"}
         if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
-            return BOUND_MESSAGE
+            return bound_message()
         if q.integer and not float(value).is_integer():
-            return "expected a whole number"
+            return ui("expected a whole number")
         return None
 
     def parse_text(
@@ -189,7 +223,9 @@ class NumberKind(QuestionKind[NumberQuestion]):
             if year is not None:
                 return year
             if text.strip().lower().startswith("fy"):
-                raise _refuse(text, YEAR_HELP)
+                raise _refuse(
+                    text, ui("%(text)s is not a year; write it like 2027, FY2027, FY27 or 2026-27")
+                )
         return parse_number(text, q.integer)
 
     def from_cell(
@@ -231,15 +267,10 @@ class NumberKind(QuestionKind[NumberQuestion]):
         enabled: frozenset[str],
         common: dict[str, Any],
     ) -> PromptSpec:
-        hint = "a year like 2027 or FY2027" if looks_like_years(q) else "a number"
-        hint += ", whole" if q.integer and not looks_like_years(q) else ""
-        low, high = _bounds(q)
-        if low or high:
-            hint += f", {low}..{high}"
         return PromptSpec(
             widget="text",
             default=default,
-            instruction=f"({hint}; empty to skip)",
+            instruction=_instruction(q),
             convert=lambda raw: self.parse_text(rubric, q, raw, enabled),
             **common,
         )

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from esj_review.core.i18n import ui
 from esj_review.core.qtypes.base import ChoiceSource, QuestionBase, QuestionKind
 
 
@@ -32,7 +33,7 @@ class RepeatKind(QuestionKind[RepeatQuestion]):
     def check(
         self, rubric: ChoiceSource, q: RepeatQuestion, value: Any, enabled: frozenset[str]
     ) -> str | None:
-        return None if isinstance(value, dict) else "expected a mapping of item id to answers"
+        return None if isinstance(value, dict) else ui("expected a mapping of item id to answers")
 
     def facts(self, q: RepeatQuestion) -> list[str]:
         return [f"Asked once for each choice made in `{q.over}`."]

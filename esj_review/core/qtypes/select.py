@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui
 from esj_review.core.qtypes.base import (
     SKIP,
     Choice,
@@ -88,7 +89,8 @@ class SelectKind(QuestionKind[ChoiceQuestion]):
     ) -> str | None:
         ids = choice_ids(rubric, q, enabled)
         if value not in ids:
-            return f"{brief(value)} is not a choice; expected one of: {', '.join(ids)}"
+            wrong = ui("%(value)s is not a choice; expected one of: %(choices)s")
+            return wrong % {"value": brief(value), "choices": ", ".join(ids)}
         return None
 
     def parse_text(
@@ -132,7 +134,8 @@ class SelectKind(QuestionKind[ChoiceQuestion]):
         common: dict[str, Any],
     ) -> PromptSpec:
         options = choice_options(rubric, q, enabled)
-        options.append(Option("Skip for now" + (" (leaves a gap)" if q.required else ""), SKIP))
+        skip = ui("Skip for now (leaves a gap)") if q.required else ui("Skip for now")
+        options.append(Option(skip, SKIP))
         return PromptSpec(widget="select", options=tuple(options), default=default, **common)
 
     def lint(self, q: ChoiceQuestion, path: str) -> list[Problem]:

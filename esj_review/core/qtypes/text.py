@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from esj_review.core.errors import Problem
+from esj_review.core.i18n import ui, ui_ngettext
 from esj_review.core.placeholders import PLACEHOLDERS, is_placeholder
 from esj_review.core.qtypes.base import (
     ChoiceSource,
@@ -44,9 +45,14 @@ class TextKind(QuestionKind[TextQuestion]):
         self, rubric: ChoiceSource, q: TextQuestion, value: Any, enabled: frozenset[str]
     ) -> str | None:
         if not isinstance(value, str):
-            return "expected text (put it in quotes)"
-        if len(value) > q.max_length:
-            return f"is {len(value)} characters; at most {q.max_length} allowed"
+            return ui("expected text (put it in quotes)")
+        if len(value) > q.max_length:  # at least 2 characters: the plural in English
+            too_long = ui_ngettext(
+                "is %(length)d character; at most %(max)d allowed",
+                "is %(length)d characters; at most %(max)d allowed",
+                len(value),
+            )
+            return too_long % {"length": len(value), "max": q.max_length}
         return None
 
     def points(
