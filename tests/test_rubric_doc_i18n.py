@@ -28,6 +28,7 @@ from esj_review.core import i18n
 from esj_review.core.rubrics import load_rubric
 from esj_review.core.translations import translated
 from esj_review.report.method import worked_example
+from esj_review.report.rules import short_form
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "rubric-doc-kc.md"
@@ -120,6 +121,8 @@ def _supplied(lang: str) -> list[str]:
         if example is not None:
             texts.add(example.title)
     pieces = {piece.strip() for text in texts for piece in text.split("{item}")}
+    with i18n.use_language(lang):  # a long label stands in by its name or first clause
+        pieces |= {short_form(piece) for piece in pieces}
     variants = {v for p in pieces for v in (p, p[:1].lower() + p[1:], p.replace("_", " "))}
     return sorted((v for v in variants if v), key=len, reverse=True)
 
