@@ -52,7 +52,21 @@ def _extract(target: Path, *sources: str) -> None:
     config = ["-F", "babel-interface.cfg"] if not sources else []
     subprocess.run(
         [
-            *(sys.executable, "-m", "babel.messages.frontend", "extract", *config, "-k", "N_"),
+            *(
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                *config,
+                "-k",
+                "N_",
+                "-k",
+                "ngettext:1,2",
+                "-k",
+                "ui",
+                "-k",
+                "ui_ngettext:1,2",
+            ),
             *("--no-location", "-o", str(target), *(sources or ["."])),
         ],
         cwd=ROOT,

@@ -130,6 +130,7 @@ def process_chunk(chunk: list[Job], settings: Settings) -> list[Outcome]:
 
 def _process(job: Job, settings: Settings) -> Outcome:
     from esj_review.core.checks import check_input
+    from esj_review.core.i18n import DEFAULT, use_language
     from esj_review.core.scoring import score
 
     sheet_rubric = rubric(settings.rubric_ref)
@@ -140,7 +141,8 @@ def _process(job: Job, settings: Settings) -> Outcome:
         data = job.data
     proposal = data.get("proposal") if isinstance(data, dict) else None
     pid = str(proposal.get("id", "")) if isinstance(proposal, dict) else ""
-    checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
+    with use_language(DEFAULT):  # errors.csv and the records are data, in English
+        checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
     review, rub, slots = checked.review, checked.rubric, checked.slots
     key = cache_key(
         job.digest,

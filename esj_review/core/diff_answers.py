@@ -14,6 +14,7 @@ from typing import Any
 from esj_review.core.answers import Slot, answer_parts
 from esj_review.core.checks import hidden_reason
 from esj_review.core.conditions import MISSING
+from esj_review.core.i18n import DEFAULT, use_language
 from esj_review.core.qtypes import kind_of
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.review import Review
@@ -123,7 +124,8 @@ def _why_hidden(slot: Slot, slots: dict[str, Slot]) -> str:
         prefix = f"{slot.parent.id}.{slot.item}."
         if not any(s.visible for p, s in slots.items() if p.startswith(prefix)):
             return f"{slot.item!r} is not chosen in {slot.parent.over!r}"
-    return hidden_reason(slot)
+    with use_language(DEFAULT):  # the diff is data (diff -f json): its notes stay English
+        return hidden_reason(slot)
 
 
 def compare_answers(old_side: Side, new_side: Side, by_label: bool, note: bool) -> Answers:
