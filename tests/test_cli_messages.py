@@ -29,7 +29,7 @@ from types import SimpleNamespace
 import pytest
 import typer
 import yaml
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from esj_review.cli import app, batch_cmds, common
@@ -37,10 +37,9 @@ from esj_review.core import i18n
 from esj_review.core.errors import ExitCode
 from esj_review.core.rubric import Rubric
 from tests.conftest import EXAMPLES, ROOT, RUBRICS
+from tests.pseudo import CLOSE, OPEN, PSEUDO, wrap, write_pseudo
 
-PSEUDO = "qps"
 """A made-up language tag (`qps` is the pseudo-locale convention): no real catalogue has it."""
-OPEN, CLOSE = "⟦", "⟧"
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
 LANGUAGE_ACCESS = EXAMPLES / "language-access-expansion.yaml"
 TRANSIT_2 = ROOT / "tests" / "data" / "reduced-fare-transit-2.0.0.yaml"
@@ -75,10 +74,6 @@ def _extract(target: Path, *sources: str) -> None:
     )
 
 
-def _wrap(message: str) -> str:
-    return f"{OPEN}{message}{CLOSE}"
-
-
 @pytest.fixture(scope="module")
 def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A locale folder whose one catalogue, the pseudo-language's `interface.po`, wraps every
@@ -86,19 +81,7 @@ def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("locale")
     template = folder / "interface.pot"
     _extract(template)
-    with template.open("rb") as f:
-        catalogue = read_po(f)
-    for message in catalogue:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple | list):
-            message.string = tuple(_wrap(m) for m in message.id)
-        else:
-            message.string = _wrap(message.id)
-    target = folder / PSEUDO.replace("-", "_") / "LC_MESSAGES" / f"{i18n.INTERFACE}.po"
-    target.parent.mkdir(parents=True)
-    with target.open("wb") as f:
-        write_po(f, catalogue)
+    write_pseudo(template, folder / PSEUDO / "LC_MESSAGES" / f"{i18n.INTERFACE}.po")
     return folder
 
 
@@ -362,7 +345,7 @@ def test_an_interrupted_batch_says_how_many_are_kept(
     english = (
         f"Interrupted: {said} finished and kept in out. Run the same command again to continue."
     )
-    for lang, expected in ((i18n.DEFAULT, english), (PSEUDO, _wrap(english))):
+    for lang, expected in ((i18n.DEFAULT, english), (PSEUDO, wrap(english))):
         with i18n.use_language(lang), pytest.raises(typer.Exit) as stopped:
             batch_cmds._finish(None, result, settings, None)  # type: ignore[arg-type]
         assert stopped.value.exit_code == ExitCode.INTERRUPTED
@@ -371,8 +354,8 @@ def test_an_interrupted_batch_says_how_many_are_kept(
 
 def test_a_failure_of_the_system_is_said_in_the_language() -> None:
     with i18n.use_language(PSEUDO):
-        assert common.system_failure(MemoryError()) == _wrap("not enough memory to finish")
-        assert common.system_failure(RecursionError()) == _wrap(
+        assert common.system_failure(MemoryError()) == wrap("not enough memory to finish")
+        assert common.system_failure(RecursionError()) == wrap(
             "the input is nested too deeply to process"
         )
 
@@ -389,7 +372,7 @@ def test_due_table_headings_are_translated_and_csv_and_calendar_are_not(tmp_path
         pseudo.out.splitlines()[0] == f"{OPEN}6 open commitments in {OPEN}2 reviews{CLOSE}{CLOSE}"
     )
     for heading in ("Due", "Owner", "Commitment", "Review"):
-        assert _wrap(heading) in pseudo.out
+        assert wrap(heading) in pseudo.out
     for fmt in ("csv", "ics"):
         english, pseudo = both(tmp_path / fmt, ["due", ".", "-f", fmt], files)
         assert english.code == 0 and pseudo.out == english.out
@@ -421,14 +404,14 @@ def test_diff_view_is_translated_and_its_json_is_not(tmp_path: Path) -> None:
     english, pseudo = both(tmp_path / "text", ["diff", "old.yaml", "other.yaml"], files)
     assert english.code == 0
     for text in ("old:", "new:", "Score", "Band", "Complete", "Flags", "was", "now"):
-        assert _wrap(text) in pseudo.out, text
+        assert wrap(text) in pseudo.out, text
     assert re.search(r"⟦Answers changed \(\d+\)⟧", pseudo.out)
     english, pseudo = both(tmp_path / "versions", ["diff", "old.yaml", "new.yaml"], files)
     assert "Asked only in king-county-esj 3.1.0 (11): community_priorities" in english.out
     assert "⟦Asked only in king-county-esj 3.1.0 (11): community_priorities" in pseudo.out
     assert re.search(r"⟦Answers added \(\d+\)⟧", pseudo.out)
     english, pseudo = both(tmp_path / "same", ["diff", "new.yaml", "new.yaml"], files)
-    assert _wrap("No difference in meaning.") in pseudo.out
+    assert wrap("No difference in meaning.") in pseudo.out
     assert "No difference in meaning." in english.out and OPEN not in english.out
 
 
@@ -443,8 +426,7 @@ def test_migrate_confirms_and_refuses_in_the_language(tmp_path: Path) -> None:
     assert again[0].code == again[1].code == ExitCode.USAGE
     assert (
         again[1].err
-        == _wrap(f"error: {_wrap('r-3.1.0.yaml: already exists; use --force to replace it')}")
-        + "\n"
+        == wrap(f"error: {wrap('r-3.1.0.yaml: already exists; use --force to replace it')}") + "\n"
     )
     assert_same_but_wrapped(again[0].err, again[1].err)
 
@@ -456,7 +438,7 @@ def test_rubric_commands_speak_the_language(tmp_path: Path) -> None:
     files = {"king-county-esj.yaml": RUBRICS / "king-county-esj.yaml"}
     english, pseudo = both(tmp_path / "ok", ["rubric", "validate", "king-county-esj.yaml"], files)
     assert english.code == 0
-    assert pseudo.err.splitlines()[-1] == _wrap(english.err.splitlines()[-1])
+    assert pseudo.err.splitlines()[-1] == wrap(english.err.splitlines()[-1])
     assert english.err.splitlines()[-1].startswith("king-county-esj.yaml: ok (king-county-esj ")
     for args, message in (
         (
@@ -481,7 +463,7 @@ def test_demo_extract_sign_and_verify(tmp_path: Path) -> None:
     english, pseudo = both(tmp_path, ["demo", "-o", "demo.pdf"])
     assert english.code == 0
     check_messages(english, pseudo, stdout_is_data=False)
-    assert pseudo.err.splitlines()[0] == _wrap("Example review: reduced-fare-transit.yaml")
+    assert pseudo.err.splitlines()[0] == wrap("Example review: reduced-fare-transit.yaml")
     assert "(PDF/A-3b, tagged; the review and scorecard attached)" in pseudo.err
     runs = (english, pseudo)
 
@@ -496,16 +478,16 @@ def test_demo_extract_sign_and_verify(tmp_path: Path) -> None:
     assert ps.out == en.out
     en, ps = again(["extract", "demo.pdf", "-o", "back.yaml"])
     check_messages(en, ps)
-    assert ps.err == _wrap("wrote back.yaml") + "\n"
+    assert ps.err == wrap("wrote back.yaml") + "\n"
     assert ps.read("back.yaml") == en.read("back.yaml")
     en, ps = again(["extract", "demo.pdf", "-o", "back.yaml"])
     assert en.code == ExitCode.USAGE
     check_messages(en, ps)
-    assert _wrap("back.yaml already exists; use --force to replace it") in ps.err
+    assert wrap("back.yaml already exists; use --force to replace it") in ps.err
     en, ps = again(["sign", "demo.pdf", "--role", "Analyst"])
     assert en.code == ExitCode.USAGE
     check_messages(en, ps)
-    assert _wrap("give --key with --cert, or --pkcs12, or --pkcs11 (one of them)") in ps.err
+    assert wrap("give --key with --cert, or --pkcs12, or --pkcs11 (one of them)") in ps.err
 
 
 def test_doctor_table_headings_are_translated(
@@ -520,10 +502,10 @@ def test_doctor_table_headings_are_translated(
     monkeypatch.setattr(doctor, "run_checks", lambda: checks)
     english, pseudo = both(tmp_path, ["doctor"])
     assert english.code == ExitCode.PROBLEMS and "MISSING" in english.out
-    assert _wrap("MISSING") in pseudo.out and _wrap("ok") in pseudo.out
-    assert "esj-review doctor" in english.out and _wrap("esj-review doctor") in pseudo.out
+    assert wrap("MISSING") in pseudo.out and wrap("ok") in pseudo.out
+    assert "esj-review doctor" in english.out and wrap("esj-review doctor") in pseudo.out
     for heading in ("Check", "Status", "Detail", "Fix"):
-        assert _wrap(heading) in pseudo.out, heading
+        assert wrap(heading) in pseudo.out, heading
 
 
 # --- the rest of what the command line says -------------------------------------------------
@@ -546,7 +528,7 @@ def test_a_summary_that_cannot_be_written_is_said_in_the_language(
         "the summary or the portfolio in out could not be written: RuntimeError: disk on fire "
         "(run with --debug for the traceback)"
     )
-    assert pseudo.err.splitlines()[-1] == _wrap(f"error: {_wrap(said)}")
+    assert pseudo.err.splitlines()[-1] == wrap(f"error: {wrap(said)}")
 
 
 def test_ctrl_c_in_a_command_says_interrupted_in_the_language(
@@ -560,7 +542,7 @@ def test_ctrl_c_in_a_command_says_interrupted_in_the_language(
     monkeypatch.setattr(checks, "load_checked", stop)
     english, pseudo = both(tmp_path, ["validate", "r.yaml"], {"r.yaml": TRANSIT})
     assert english.code == ExitCode.INTERRUPTED
-    assert (english.err, pseudo.err) == ("interrupted\n", _wrap("interrupted") + "\n")
+    assert (english.err, pseudo.err) == ("interrupted\n", wrap("interrupted") + "\n")
 
 
 def test_batch_progress_bar_and_pdf_spinner_say_what_they_do(
@@ -583,8 +565,8 @@ def test_batch_progress_bar_and_pdf_spinner_say_what_they_do(
         bar.start(3)
         bar.stop()
         spinner = report_cmds._rendering("pdf")
-    assert bar.bar is not None and bar.bar.tasks[0].description == _wrap("Reviewing")
-    assert str(getattr(spinner, "status", "")) == _wrap("Writing the PDF report…")
+    assert bar.bar is not None and bar.bar.tasks[0].description == wrap("Reviewing")
+    assert str(getattr(spinner, "status", "")) == wrap("Writing the PDF report…")
 
 
 def test_due_notes_overdue_and_undated_commitments_in_the_language(tmp_path: Path) -> None:
@@ -595,17 +577,17 @@ def test_due_notes_overdue_and_undated_commitments_in_the_language(tmp_path: Pat
     later = {"SOURCE_DATE_EPOCH": "1893456000", "COLUMNS": "80"}  # 2030: all overdue
     english, pseudo = both(tmp_path / "table", ["due", "reviews"], files, later)
     assert english.code == 0 and "overdue" in english.out and "no date" in english.out
-    assert _wrap("overdue") in pseudo.out and _wrap("no date") in pseudo.out
+    assert wrap("overdue") in pseudo.out and wrap("no date") in pseudo.out
     english, pseudo = both(tmp_path / "ics", ["due", "reviews", "-f", "ics"], files, later)
     assert pseudo.out == english.out
     note = "note: 1 open commitment with no due date left out of the calendar"
-    assert (english.err, pseudo.err) == (note + "\n", _wrap(note) + "\n")
+    assert (english.err, pseudo.err) == (note + "\n", wrap(note) + "\n")
     english, pseudo = both(tmp_path / "owner", ["due", "reviews", "--owner", "parks"], files)
     assert english.out.startswith("1 open commitment in 1 review (owner matching 'parks')")
     assert pseudo.out.startswith(f"{OPEN}1 open commitment in {OPEN}1 review{CLOSE} ({OPEN}owner")
     english, pseudo = both(tmp_path / "empty", ["due", "."])
     none = "No open commitments."
-    assert (english.out, pseudo.out) == (none + "\n", _wrap(none) + "\n")
+    assert (english.out, pseudo.out) == (none + "\n", wrap(none) + "\n")
     invalid = tmp_path / "invalid.yaml"
     bad = review_data("X-1", engagement_level="bogus", report_back="bogus")
     invalid.write_text(yaml.safe_dump(bad))
@@ -624,7 +606,7 @@ def test_diff_lists_ledger_flags_gaps_and_fields_in_the_language(tmp_path: Path)
     files = {"fee.yaml": fee, "access.yaml": access, "transit.yaml": TRANSIT_2}
     english, pseudo = both(tmp_path / "fee", ["diff", "fee.yaml", "transit.yaml"], files)
     for text in ("Ledger entries that moved (points)", "Question", "Component", "Before", "After"):
-        assert text in english.out and _wrap(text) in pseudo.out, text
+        assert text in english.out and wrap(text) in pseudo.out, text
     assert re.search(r"⟦Flags cleared \(2\)⟧", pseudo.out)
     assert re.search(r"⟦Proposal and review fields changed \(5\)⟧", pseudo.out)
     english, pseudo = both(tmp_path / "access", ["diff", "access.yaml", "transit.yaml"], files)
@@ -635,7 +617,7 @@ def test_template_xlsx_names_its_sheets(tmp_path: Path) -> None:
     english, pseudo = both(tmp_path, ["template", "-f", "xlsx", "-o", "t.xlsx"])
     assert english.code == 0
     check_messages(english, pseudo)
-    assert pseudo.err == _wrap("wrote t.xlsx (sheets: Proposals, Data dictionary)") + "\n"
+    assert pseudo.err == wrap("wrote t.xlsx (sheets: Proposals, Data dictionary)") + "\n"
 
 
 def test_rubric_translation_keeps_texts_and_refuses_another_in_the_language(
@@ -665,7 +647,7 @@ def test_rubric_translation_keeps_texts_and_refuses_another_in_the_language(
     assert english.code != 0
     check_messages(english, pseudo)
     unknown = "names rubric 'no-such-rubric', which is neither beside it nor shipped"
-    assert _wrap(unknown) in pseudo.err
+    assert wrap(unknown) in pseudo.err
 
 
 def test_signing_messages_are_in_the_language(tmp_path: Path) -> None:
@@ -714,5 +696,5 @@ def test_an_interview_says_where_it_saved_in_the_language(
         _finished(interview)
         _finished(interview, full=False)
     lines = capsys.readouterr().out.splitlines()
-    assert _wrap("Saved: r.yaml") in lines
-    assert _wrap("Saved: r.yaml. Resume with: esj-review resume r.yaml") in lines
+    assert wrap("Saved: r.yaml") in lines
+    assert wrap("Saved: r.yaml. Resume with: esj-review resume r.yaml") in lines

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 from rich.console import Console, RenderableType
 
 from esj_review.core import i18n
@@ -34,15 +34,14 @@ from esj_review.interview.prompts import Option, PromptSpec, spec_for
 from esj_review.interview.session import edit_review, new_review, resume_review
 from esj_review.interview.terminal import QuestionaryPrompter
 from tests.conftest import EXAMPLES
+from tests.pseudo import CLOSE, OPEN, PSEUDO, wrap, write_pseudo
 from tests.rubric_builder import YES, build, rubric_data
 from tests.rubric_builder import review as rubric_review
 from tests.scripted import Scripted, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
-PSEUDO = "qps"
 """A made-up language tag (the pseudo-locale convention's `qps`): no real catalogue has it."""
-OPEN, CLOSE = "⟦", "⟧"
 WRAPPED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 WORDS = re.compile(r"[^\W\d_]+")
 
@@ -102,26 +101,6 @@ def test_the_interface_template_holds_every_message_the_code_marks(tmp_path: Pat
 # --- a pseudo-language ---------------------------------------------------------------------
 
 
-def _wrap(message: str) -> str:
-    return f"{OPEN}{message}{CLOSE}"
-
-
-def _write_pseudo(template: Path, target: Path) -> None:
-    """A catalogue whose every message is its English wrapped in ⟦…⟧ (placeholders kept)."""
-    with template.open("rb") as f:
-        catalogue = read_po(f)
-    for message in catalogue:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple | list):
-            message.string = tuple(_wrap(m) for m in message.id)
-        else:
-            message.string = _wrap(message.id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as f:
-        write_po(f, catalogue)
-
-
 @pytest.fixture
 def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The pseudo-language's catalogues, for the interface (and the report's scorecard that
@@ -129,7 +108,7 @@ def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     locale = tmp_path / "locale"
     for domain in (i18n.INTERFACE, i18n.DOMAIN):
         target = locale / PSEUDO / "LC_MESSAGES" / f"{domain}.po"
-        _write_pseudo(i18n.LOCALE_DIR / f"{domain}.pot", target)
+        write_pseudo(i18n.LOCALE_DIR / f"{domain}.pot", target)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
     monkeypatch.setitem(i18n.FORMAT_LOCALES, PSEUDO, "en_US")
     i18n.translations.cache_clear()
@@ -464,7 +443,7 @@ def test_core_texts_the_interview_shows_are_translated(pseudo: str) -> None:
         assert wrapped.startswith(OPEN) and wrapped.endswith(CLOSE), wrapped
         assert wrapped.replace(OPEN, "").replace(CLOSE, "") == plain
     for expected in ("Yes", "No", "Skip for now", "Skip for now (leaves a gap)"):
-        assert _wrap(expected) in translated, expected
+        assert wrap(expected) in translated, expected
     assert any(t.startswith(f"{OPEN}is answered but hidden ({OPEN}shown only") for t in translated)
 
 
@@ -514,5 +493,5 @@ def test_the_terminal_prompters_own_words_are_translated(
     assert english.lstrip().startswith("Why we ask: ")
     instructions.clear()
     translated = ask(pseudo)
-    assert instructions == [_wrap(INSTRUCTION_MULTILINE), _wrap("(Use arrow keys)")]
+    assert instructions == [wrap(INSTRUCTION_MULTILINE), wrap("(Use arrow keys)")]
     assert translated.lstrip().startswith(f"{OPEN}Why we ask: ")
