@@ -9,7 +9,9 @@ reads as a command-line option) and a length limit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import unicodedata
 
 from pathvalidate import sanitize_filename
@@ -18,8 +20,17 @@ MAX_STEM = 80
 """Characters of the id kept in a file name (before a suffix such as `-2` or `.pdf`)."""
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_]|[.-](?=[A-Za-z0-9_]))*-?")
+"""An id that is already a safe name on every system: ASCII letters, digits and single
+separators, not ending in a dot (most ids: "EX-TRANSIT-2027-01")."""
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|clock\$|com[0-9]|lpt[0-9])(\..*)?")
+
+
+@functools.lru_cache(maxsize=1024)  # a sheet's own name is the stem of each of its rows
 def file_stem(text: str, fallback: str = "review") -> str:
     """A file name (without suffix) from an id; `fallback` when nothing usable is left."""
+    if len(text) <= MAX_STEM and _PLAIN.fullmatch(text) and not _RESERVED.fullmatch(text):
+        return text  # what the whole treatment below would give, without its cost
     cleaned = "".join(
         "-" if ch.isspace() or unicodedata.category(ch).startswith("C") else ch
         for ch in unicodedata.normalize("NFC", text)[: MAX_STEM * 2]

@@ -32,6 +32,8 @@ def is_hidden(ch: str) -> bool:
 def neutral(text: str) -> str:
     """Text with every hidden character shown as `[U+XXXX]`; line breaks and tabs kept,
     carriage returns dropped."""
+    if text.isprintable():  # no control, surrogate, private-use, unassigned or bidi character
+        return text
     out = []
     for ch in text:
         if ch in "\n\t":
@@ -49,6 +51,8 @@ def one_line(text: object, limit: int = 200) -> str:
     """Text for one line of a terminal, a table cell or a message: hidden characters shown as
     `[U+XXXX]`, line breaks and tabs as spaces, at most `limit` characters (then "…")."""
     raw = str(text)
+    if len(raw) <= limit and raw.isprintable():  # nothing hidden, no line break: as it is
+        return raw
     out = []
     for ch in raw[: limit * 2]:
         if ch in "\n\t\r\v\f\x85\u2028\u2029":

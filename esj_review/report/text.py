@@ -39,6 +39,8 @@ def _breakable(text: str) -> str:
     Without them the PDF renderer must split the run itself, which takes it seconds per page;
     never between a letter and its combining mark, nor inside a joined sequence.
     """
+    if all(len(word) <= _RUN for word in text.split()):  # no run long enough: as it is
+        return text
     out = []
     run = 0
     previous = ""
