@@ -306,6 +306,7 @@ def table_text(items: list[Due], today: dt.date, to_file: bool, heading: str) ->
         no_color=to_file or None,
         force_terminal=False if to_file else None,
         highlight=False,
+        emoji=False,  # an owner or a title is shown as typed, ":name:" codes and all
     )
     console.print(Text(heading, style="bold"))
     if items:

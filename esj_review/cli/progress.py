@@ -70,8 +70,9 @@ class BatchProgress:
             }
         if self.bar is not None:
             self.bar.advance(self.task)
-        else:
-            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:  # as written: no markup, no ":emoji:" codes, no wrapping (one_line made it safe)
+            self.console.file.write(line + "\n")
+            self.console.file.flush()
 
     def at(self) -> str:
         """`7/20`, or `7` when the total is not known."""

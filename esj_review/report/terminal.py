@@ -238,5 +238,6 @@ def lint_view(report: LintReport, rubric: Rubric) -> RenderableType:
 
 
 def make_console(stderr: bool = False, width: int | None = None) -> Console:
-    """A console that respects NO_COLOR; `width` fixes the layout for files."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    """A console that respects NO_COLOR; `width` fixes the layout for files. It never turns
+    ":name:" codes in text (a title, an id) into emoji: what was typed is what is shown."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, emoji=False)
