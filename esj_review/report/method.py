@@ -154,31 +154,3 @@ def worked_example(rubric: Rubric) -> WorkedExample | None:
         row = (entry.question, entry.rule, entry.points)
         (example.benefits if entry.points >= 0 else example.burdens).append(row)
     return example
-
-
-def worked_example_text(example: WorkedExample) -> list[str]:
-    """The worked example as Markdown lines."""
-    card = example.card
-    out = [f"Worked example: *{example.title}* (`examples/{example.source}`).", ""]
-    for heading, rows in (("Benefits", example.benefits), ("Burdens", example.burdens)):
-        if rows:
-            out.append(f"{heading}:")
-            out += [f"- {label}: {rule}" for label, rule, _ in rows]
-            out.append("")
-    if card.impact is not None and card.score is not None and card.band is not None:
-        arithmetic = card.uncapped_band or card.band
-        out.append(
-            f"Net = {card.impact.benefit:g} - {card.impact.burden:g} = {card.impact.net:+g}; "
-            f"score = 50 + 50 x {card.impact.net:g} / ({abs(card.impact.net):g} + "
-            f"{card.impact.scale:g}) = {card.score:g}, in “{arithmetic.label}”."
-        )
-        if card.confidence is not None:
-            out.append(
-                f"Confidence: {card.confidence.percent:g}% of the process and evidence points, "
-                f"“{card.confidence.label}”."
-            )
-        flags = [f.message for f in card.flags if f.cap]
-        if flags:
-            out.append("Flags that cap the rating: " + " ".join(flags))
-        out.append(f"Rating: **{card.band.label}**.")
-    return out
