@@ -38,9 +38,9 @@ def test_the_portfolio_shows_each_flag_in_its_language(lang: str, tmp_path: Path
     shown = _visible(out / "portfolio.html")
     assert summary["flags"], "the examples raise flags"
     for flag in summary["flags"]:  # data: the English, as recorded
-        assert flag["message"] in words, flag["message"]
+        assert flag["message"] in words.messages, flag["message"]
         assert flag["message"] not in shown
-        assert words[flag["message"]] in shown
+        assert words.messages[flag["message"]] in shown
 
 
 def test_a_per_item_flag_names_its_items_in_the_language() -> None:
@@ -56,18 +56,37 @@ def test_a_per_item_flag_names_its_items_in_the_language() -> None:
         }
         for d in english.determinants[:5]
     ]
-    names = {
-        a.label: b.label for a, b in zip(english.determinants, spanish.determinants, strict=True)
-    }
     with i18n.use_language("es"):
-        (note,) = flag_notes(raised, flag_words(english, spanish), names)
+        (note,) = flag_notes(raised, flag_words(english, spanish))
     assert spanish.determinants[0].label in note["text"]
     assert english.determinants[0].label not in note["text"]
     assert note["text"].endswith("y 2 más)")
     assert general(raised[0]["message"]) not in note["text"]
 
 
+def test_an_item_label_holding_a_colon_is_found_by_its_id_not_by_splitting() -> None:
+    """A custom rubric may name a determinant "Health: access and care"; the recorded English
+    "Health: access and care: a burden…" must not read as item "Health"."""
+    english = load_rubric("king-county-esj")
+    rule = next(r for r in english.scoring.flags if r.message.startswith("{item}: "))
+    first = english.determinants[0]
+    colon = "Health: access and care"
+    recorded = [
+        {
+            "id": rule.id,
+            "severity": "critical",
+            "item": first.id,
+            "message": rule.message.replace("{item}", colon),
+        }
+    ]
+    words = flag_words(english, english)
+    words.items[first.id] = colon
+    (note,) = flag_notes(recorded, words)
+    assert note["text"] == f"A moderate or large burden falls on priority populations ({colon})"
+
+
 def test_in_english_the_words_are_the_messages_themselves() -> None:
     english = load_rubric("king-county-esj")
     words = flag_words(english, english)
-    assert words and all(k == v for k, v in words.items())
+    assert words.messages and all(k == v for k, v in words.messages.items())
+    assert set(words.rules.values()) == set(words.messages.values())

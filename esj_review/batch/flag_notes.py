@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from esj_review.core import i18n
@@ -28,37 +29,47 @@ def general(message: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def flag_words(english: Rubric, shown: Rubric) -> dict[str, str]:
-    """Each flag's message without its item, English -> the portfolio's language, for the
-    flags whose item (if any) leads the message ("{item}: …"); an item inside the sentence
-    cannot be taken out, so such a message stays as recorded."""
-    words: dict[str, str] = {}
+@dataclass(frozen=True)
+class FlagWords:
+    """What the portfolio needs to show recorded flags in its language."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+    """A flag's message without its item, English -> the language (the table of flags)."""
+    rules: dict[str, str] = field(default_factory=dict)
+    """The same by the flag's rule id (a proposal's notes: a record names its rule)."""
+    items: dict[str, str] = field(default_factory=dict)
+    """An item's label by its id: the determinants, in the language."""
+
+
+def flag_words(english: Rubric, shown: Rubric) -> FlagWords:
+    """The flags' messages and items in the language of `shown` (the translated `english`),
+    for the flags whose item (if any) leads the message ("{item}: …"); an item inside the
+    sentence cannot be taken out, so such a message stays as recorded."""
+    words = FlagWords(items={d.id: d.label for d in shown.determinants})
     for rule, same in zip(english.scoring.flags, shown.scoring.flags, strict=True):
         plain, translated = (_ITEM_FIRST.sub("", r.message) for r in (rule, same))
         if "{item}" not in plain and "{item}" not in translated:
-            words[general(plain)] = translated[:1].upper() + translated[1:]
+            words.messages[general(plain)] = words.rules[rule.id] = general(translated)
     return words
 
 
 def flag_notes(
-    flags: Iterable[dict[str, Any]],
-    words: dict[str, str] | None = None,
-    names: dict[str, str] | None = None,
+    flags: Iterable[dict[str, Any]], words: FlagWords | None = None
 ) -> list[dict[str, str]]:
     """A proposal's flags as the ranked table shows them: one entry per flag (a per-item flag
-    once, naming its items), its severity and the first clause of its message; `words` and
-    `names` put the messages and the items' labels in the portfolio's language."""
-    words, names = words or {}, names or {}
+    once, naming its items), its severity and the first clause of its message; `words` put
+    the messages and the items in the portfolio's language, found by the flag's rule and
+    the item's id (never by splitting the recorded English, whose label may hold ": ")."""
+    words = words or FlagWords()
     notes: dict[str, dict[str, Any]] = {}
     for f in flags:
-        message = general(f["message"])
+        message = words.rules.get(f["id"]) or general(f["message"])
         note = notes.setdefault(
-            f["id"],
-            {"severity": f["severity"], "text": _short(words.get(message, message)), "items": []},
+            f["id"], {"severity": f["severity"], "text": _short(message), "items": []}
         )
         if f.get("item"):
             label = f["message"].split(": ", 1)[0] if ": " in f["message"] else str(f["item"])
-            note["items"].append(names.get(label, label))
+            note["items"].append(words.items.get(str(f["item"]), label))
     return [
         {"severity": n["severity"], "text": n["text"] + _items(n["items"])} for n in notes.values()
     ]

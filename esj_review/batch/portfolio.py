@@ -16,7 +16,7 @@ from typing import Any
 
 from esj_review._version import __version__
 from esj_review.batch.compare import compare, mark_of, marks
-from esj_review.batch.flag_notes import flag_notes, flag_words, general
+from esj_review.batch.flag_notes import FlagWords, flag_notes, flag_words, general
 from esj_review.batch.spill import View
 from esj_review.core.due import months_later
 from esj_review.core.files import atomic_write
@@ -333,7 +333,7 @@ def stream_portfolio_html(
     rubric: Rubric,
     medium: str = "html",
     names: dict[str, str] | None = None,
-    flags: dict[str, str] | None = None,
+    flags: FlagWords | None = None,
 ) -> Iterator[str]:
     """The portfolio report as HTML, a piece at a time; `names` and `flags`: the
     determinants' labels and the flags' messages in the portfolio's language, by their
@@ -356,8 +356,8 @@ def stream_portfolio_html(
         medium,
         data=data,
         rubric=rubric,
-        flag_notes=lambda raised: flag_notes(raised, flags, names),
-        flag_text=lambda message: (flags or {}).get(message, message),
+        flag_notes=lambda raised: flag_notes(raised, flags),
+        flag_text=lambda message: (flags.messages if flags else {}).get(message, message),
         moved=lambda pid: mark_of(shown, pid),
         band_name=band_name,
         item_name=lambda label: (names or {}).get(label, label),
