@@ -81,3 +81,16 @@ def test_a_long_choice_stands_in_by_its_first_clause() -> None:
         assert short_form("Financiamiento") == "Financiamiento"
     with i18n.use_language("zh-Hant"):
         assert short_form("上游：改變系統、結構或機構做法，這是一個很長的標籤文字") == "上游"
+
+
+def test_a_changed_copy_of_an_earlier_version_borrows_no_label() -> None:
+    """Only the shipped text of an earlier version borrows the current version's labels: a
+    local copy claiming 2.0.0 may mean something else by the same question id."""
+    older = load_rubric("king-county-esj@2.0.0")
+    copy = older.model_copy()
+    copy.__pydantic_private__["_hash"] = "0" * 64  # type: ignore[index]
+    with i18n.use_language("es"):
+        shipped = impact_rule_words(translated(older, "es"), "x funding_status funded x1")
+        changed = impact_rule_words(translated(copy, "es"), "x funding_status funded x1")
+    assert "financiamiento con financiamiento" in shipped  # 3.1.0's label, then the answer
+    assert "con financiamiento" in changed and "financiamiento con" not in changed

@@ -162,8 +162,9 @@ def short_form(text: str) -> str:
 
 
 def _later_labels(rubric: Rubric) -> dict[str, str]:
-    """For a review under an earlier shipped version: the short labels the current version
-    gives its questions, in the current language (the same id is the same question)."""
+    """For a review under an earlier shipped version (its shipped text, not a changed copy):
+    the short labels the current version gives the same questions (same id, same type), in
+    the current language."""
     from esj_review.core.errors import EsjError
     from esj_review.core.rubrics import load_rubric, shipped_rubrics
     from esj_review.core.translations import translated
@@ -171,13 +172,20 @@ def _later_labels(rubric: Rubric) -> dict[str, str]:
     if rubric.id not in shipped_rubrics():
         return {}
     try:
+        if load_rubric(f"{rubric.id}@{rubric.version}").content_hash != rubric.content_hash:
+            return {}
         current = translated(load_rubric(rubric.id), i18n.current_language())
     except EsjError:
         return {}
     if current.version == rubric.version:
         return {}
+    kinds = {q.id: q.type for _s, top in rubric.iter_questions() for q in (top, *top.children())}
     found = (q for _section, top in current.iter_questions() for q in (top, *top.children()))
-    return {q.id: short_form(q.label) for q in found if short_form(q.label)}
+    return {
+        q.id: short_form(q.label)
+        for q in found
+        if short_form(q.label) and kinds.get(q.id) == q.type
+    }
 
 
 def _vocabulary(rubric: Rubric) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
