@@ -103,12 +103,16 @@ def test_a_batch_progress_line_shows_an_id_as_written(capsys: pytest.CaptureFixt
 
     progress = BatchProgress()
     progress.start(2)
-    record = {"id": "P-1 :thumbs_up: [bold]x[/bold]\x1b[2J", "score": 50.0, "band_label": "Mixed"}
+    record = {
+        "id": "P-1 :thumbs_up: [bold]x[/bold]\x1b[2J",
+        "score": 50.0,
+        "band_label": "Mixed\x07",
+    }
     progress.done(SimpleNamespace(record=record, reused=False, source="s.csv"))
     progress.done(SimpleNamespace(record=None, reused=False, source="bad\u202e.yaml"))
     progress.stop()
     assert capsys.readouterr().err.splitlines() == [
-        "[1/2] P-1 :thumbs_up: [bold]x[/bold][U+001B][2J: 50 Mixed",
+        "[1/2] P-1 :thumbs_up: [bold]x[/bold][U+001B][2J: 50 Mixed[U+0007]",
         "[2/2] bad[U+202E].yaml: failed (see errors.csv)",
     ]
 

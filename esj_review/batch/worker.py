@@ -141,7 +141,7 @@ def _process(job: Job, settings: Settings) -> Outcome:
         data = job.data
     proposal = data.get("proposal") if isinstance(data, dict) else None
     pid = str(proposal.get("id", "")) if isinstance(proposal, dict) else ""
-    with use_language(DEFAULT):  # errors.csv and the records are data, in English
+    with use_language(DEFAULT):  # errors.csv, the records and their scorecard are data, in English
         checked = check_input(data, job.source, sheet_rubric if job.from_sheet else None)
     review, rub, slots = checked.review, checked.rubric, checked.slots
     key = cache_key(
@@ -162,11 +162,13 @@ def _process(job: Job, settings: Settings) -> Outcome:
         return Outcome(
             job.source, problems=[problem(job.source, pid, p.path, p.message) for p in errors]
         )
-    card = score(rub, review, slots)
+    with use_language(DEFAULT):
+        card = score(rub, review, slots)
     outputs = []
     for lang in settings.langs if settings.formats else ():
         outputs += _reports(job, settings, rub, review, card, lang)
-    record = summary_record(rub, review, card, job, outputs, slots)
+    with use_language(DEFAULT):
+        record = summary_record(rub, review, card, job, outputs, slots)
     if settings.formats:
         cache.save(job.name, key, record)
     return Outcome(job.source, record)

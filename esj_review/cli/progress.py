@@ -61,7 +61,7 @@ class BatchProgress:
                 "at": self.at(),
                 "id": one_line(r["id"], 80),
                 "score": f"{r['score']:g}" if r["score"] is not None else "",
-                "band": r["band_label"],
+                "band": one_line(r["band_label"], 80),
             }
         else:
             line = _("[%(at)s] %(source)s: failed (see errors.csv)") % {

@@ -112,7 +112,8 @@ def _earlier_problems(rubric: Rubric, file: TranslationFile) -> list[Problem]:
                 )
             elif text is not None and placeholders(text) != placeholders(english[key]):
                 problems.append(Problem(f"{where}.{key}", "placeholders differ from the English's"))
-        same = unchanged_since(source, file.version, english) or set(english)
+        same = unchanged_since(source, file.version, english)
+        same = set(english) if same is None else same
         for key, text in english.items():
             if key not in same and strings.get(key) is None:
                 problems.append(
