@@ -270,27 +270,7 @@ def write_summary(
     streamed to its file; with `earlier` (`compare.load_previous`), what changed since it.
     `today` (default: `generated`) starts the quarter of commitments coming due. The
     portfolio is written in `lang`; the summary files are data, in the rubric's English."""
-    from esj_review.core.i18n import use_language
-
-    with use_language(lang):
-        return _write_summary(
-            out, rubric, records, problems, threshold, generated, formats, earlier, today, lang
-        )
-
-
-def _write_summary(
-    out: Path,
-    rubric: Rubric,
-    records: Sequence[dict[str, Any]],
-    problems: Sequence[dict[str, str]],
-    threshold: float | None,
-    generated: dt.date,
-    formats: tuple[str, ...],
-    earlier: dict[str, Any] | None,
-    today: dt.date | None,
-    lang: str,
-) -> dict[str, Any]:
-    from esj_review.core.i18n import _
+    from esj_review.core.i18n import _, use_language
     from esj_review.core.translations import translated
 
     data = portfolio(rubric, records, problems, threshold, generated, today)
@@ -303,22 +283,24 @@ def _write_summary(
     unchanged = previous == digest.hexdigest()
     errors = itertools.chain([ERROR_COLUMNS], ([p[c] for c in ERROR_COLUMNS] for p in problems))
     atomic_write(out / "errors.csv", csv_lines(errors))
-    shown = translated(rubric, lang)  # the portfolio's rubric texts, in its language
-    pairs = zip(rubric.determinants, shown.determinants, strict=True)  # the same ids, in order
-    names, flags = {a.label: b.label for a, b in pairs}, flag_words(rubric, shown)
-    atomic_write(out / "portfolio.html", stream_portfolio_html(data, shown, "html", names, flags))
-    if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
-        from esj_review.report.pdf import html_to_pdf
+    with use_language(lang):
+        shown = translated(rubric, lang)  # the portfolio's rubric texts, in its language
+        pairs = zip(rubric.determinants, shown.determinants, strict=True)  # same ids, in order
+        names, flags = {a.label: b.label for a, b in pairs}, flag_words(rubric, shown)
+        html = stream_portfolio_html(data, shown, "html", names, flags)
+        atomic_write(out / "portfolio.html", html)
+        if "pdf" in formats and not (unchanged and (out / "portfolio.pdf").exists()):
+            from esj_review.report.pdf import html_to_pdf
 
-        summary = (out / "summary.json").read_text(encoding="utf-8")  # written just above
-        pdf = html_to_pdf(
-            "".join(stream_portfolio_html(data, shown, "pdf", names, flags)),
-            generated,
-            "archival",
-            [("summary.json", summary, _("The portfolio summary as JSON."), "Data")],
-            f"portfolio:{generated}:{digest.hexdigest()}",
-        )
-        atomic_write(out / "portfolio.pdf", pdf)
+            summary = (out / "summary.json").read_text(encoding="utf-8")  # written just above
+            pdf = html_to_pdf(
+                "".join(stream_portfolio_html(data, shown, "pdf", names, flags)),
+                generated,
+                "archival",
+                [("summary.json", summary, _("The portfolio summary as JSON."), "Data")],
+                f"portfolio:{generated}:{digest.hexdigest()}",
+            )
+            atomic_write(out / "portfolio.pdf", pdf)
     return data
 
 

@@ -9,7 +9,7 @@ versions wherever the ids do; a question keeps its key when it moves to another 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -55,27 +55,16 @@ def _child_prefix(model: BaseModel, prefix: str, name: str) -> str:
     return _key(prefix, name)
 
 
-def walk(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, BaseModel, str]]:
-    """Every text field of `model` and the models inside it: (key, owning model, field)."""
-    for name in type(model).model_fields:
-        if name in SKIPPED_FIELDS:
-            continue
-        value = getattr(model, name)
-        if isinstance(value, str):
-            if name in TEXT_FIELDS and value:
-                yield _key(prefix, name), model, name
-        elif isinstance(value, BaseModel):
-            yield from walk(value, _key(prefix, name))
-        elif isinstance(value, list):
-            inner = _child_prefix(model, prefix, name)
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from walk(item, _key(inner, str(getattr(item, "id", index))))
-
-
 def translatable(rubric: BaseModel) -> dict[str, str]:
     """Every text of the rubric a translation carries: key -> English text, in file order."""
-    return {key: getattr(model, name) for key, model, name in walk(rubric)}
+    found: dict[str, str] = {}
+
+    def note(key: str, english: str) -> str:
+        found[key] = english
+        return english  # nothing changes, so `rebuild` copies nothing
+
+    rebuild(rubric, "", note)
+    return found
 
 
 def rebuild(model: Any, prefix: str, text_for: Callable[[str, str], str]) -> Any:
