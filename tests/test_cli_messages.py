@@ -19,8 +19,6 @@ import importlib.util
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +35,7 @@ from esj_review.core import i18n
 from esj_review.core.errors import ExitCode
 from esj_review.core.rubric import Rubric
 from tests.conftest import EXAMPLES, ROOT, RUBRICS
-from tests.pseudo import CLOSE, OPEN, PSEUDO, wrap, write_pseudo
+from tests.pseudo import CLOSE, OPEN, PSEUDO, extract, wrap, write_pseudo
 
 """A made-up language tag (`qps` is the pseudo-locale convention): no real catalogue has it."""
 TRANSIT = EXAMPLES / "reduced-fare-transit.yaml"
@@ -46,41 +44,13 @@ TRANSIT_2 = ROOT / "tests" / "data" / "reduced-fare-transit-2.0.0.yaml"
 EXAMPLE_REVIEWS = sorted(EXAMPLES.glob("*.yaml"))
 
 
-def _extract(target: Path, *sources: str) -> None:
-    """What `make messages` extracts for the interface catalogue (or from `sources` only)."""
-    config = ["-F", "babel-interface.cfg"] if not sources else []
-    subprocess.run(
-        [
-            *(
-                sys.executable,
-                "-m",
-                "babel.messages.frontend",
-                "extract",
-                *config,
-                "-k",
-                "N_",
-                "-k",
-                "ngettext:1,2",
-                "-k",
-                "ui",
-                "-k",
-                "ui_ngettext:1,2",
-            ),
-            *("--no-location", "-o", str(target), *(sources or ["."])),
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A locale folder whose one catalogue, the pseudo-language's `interface.po`, wraps every
     message the interview and the command line mark (plural forms likewise)."""
     folder = tmp_path_factory.mktemp("locale")
     template = folder / "interface.pot"
-    _extract(template)
+    extract(template, "babel-interface.cfg")
     write_pseudo(template, folder / PSEUDO / "LC_MESSAGES" / f"{i18n.INTERFACE}.po")
     return folder
 
@@ -177,7 +147,7 @@ def test_the_command_lines_messages_are_extracted_with_named_placeholders(
     """Each message of esj_review/cli is a whole sentence with named placeholders (a
     translator may reorder them); and the messages this suite relies on are there."""
     pot = tmp_path / "cli.pot"
-    _extract(pot, "esj_review/cli")
+    extract(pot, "babel-interface.cfg", "esj_review/cli")
     with pot.open("rb") as f:
         ids = [m.id for m in read_po(f) if m.id]
     texts = [t for i in ids for t in (i if isinstance(i, tuple | list) else (i,))]

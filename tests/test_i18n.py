@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from esj_review.core.review import load_review
 from esj_review.core.rubrics import data_dir
 from esj_review.report import language
 from esj_review.report.render import render_report
+from tests.pseudo import extract
 
 DATE = dt.date(2026, 11, 29)
 EXAMPLES = data_dir("examples")
@@ -130,27 +129,7 @@ def test_the_template_lists_every_message_each_catalogue_has(lang: str) -> None:
 
 def test_the_template_holds_every_message_the_code_marks(tmp_path: Path) -> None:
     """A text marked in the code but not extracted would show in English in every language."""
-    out = tmp_path / "now.pot"
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "N_",
-            "--no-location",
-            "-o",
-            str(out),
-            ".",
-        ],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
+    out = extract(tmp_path / "now.pot", "babel.cfg")
     with out.open("rb") as now, (i18n.LOCALE_DIR / "esj_review.pot").open("rb") as kept:
         assert {m.id for m in read_po(now) if m.id} == {m.id for m in read_po(kept) if m.id}
 

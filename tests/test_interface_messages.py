@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,7 @@ from esj_review.interview.prompts import Option, PromptSpec, spec_for
 from esj_review.interview.session import edit_review, new_review, resume_review
 from esj_review.interview.terminal import QuestionaryPrompter
 from tests.conftest import EXAMPLES
-from tests.pseudo import CLOSE, OPEN, PSEUDO, wrap, write_pseudo
+from tests.pseudo import CLOSE, OPEN, PSEUDO, extract, wrap, write_pseudo
 from tests.rubric_builder import YES, build, rubric_data
 from tests.rubric_builder import review as rubric_review
 from tests.scripted import Scripted, flatten
@@ -70,25 +68,7 @@ def test_the_interface_template_holds_every_message_the_code_marks(tmp_path: Pat
     """A text marked in the interview or the command line but missing from interface.pot
     would stay English in every language (and one kept there that the code no longer marks
     is work for translators with nothing to show)."""
-    out = tmp_path / "now.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel-interface.cfg",
-            *("-k", "N_", "-k", "ngettext:1,2", "-k", "ui", "-k", "ui_ngettext:1,2"),
-            "--no-location",
-            "-o",
-            str(out),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    out = extract(tmp_path / "now.pot", "babel-interface.cfg")
     now, kept = _ids(out), _ids(i18n.LOCALE_DIR / "interface.pot")
     assert now - kept == set(), "marked in the code, missing from interface.pot"
     assert kept - now == set(), "in interface.pot, no longer marked in the code"

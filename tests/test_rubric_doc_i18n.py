@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from esj_review.core.rubrics import load_rubric
 from esj_review.core.translations import translated
 from esj_review.report.method import worked_example
 from esj_review.report.rules import short_form
+from tests.pseudo import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "rubric-doc-kc.md"
@@ -54,15 +53,7 @@ def _bracketed(message: str) -> str:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report catalogue's template, extracted from the code as `make messages` does."""
-    out = tmp_path_factory.mktemp("template") / "esj_review.pot"
-    command = ["extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "-o", str(out), "."]
-    subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", *command],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return extract(tmp_path_factory.mktemp("template") / "esj_review.pot", "babel.cfg")
 
 
 @pytest.fixture
