@@ -13,6 +13,7 @@ from typing import Any
 import pdfplumber
 import pikepdf
 import pytest
+import yaml
 from babel.messages.checkers import python_format
 from babel.messages.pofile import read_po
 from pikepdf import pdfa
@@ -20,7 +21,7 @@ from pikepdf import pdfa
 from esj_review.core import i18n
 from esj_review.core.checks import rubric_for
 from esj_review.core.errors import UsageError
-from esj_review.core.review import load_review
+from esj_review.core.review import load_review, parse_review
 from esj_review.core.rubrics import data_dir
 from esj_review.report import language
 from esj_review.report.render import render_report
@@ -378,6 +379,34 @@ def test_a_report_in_chinese_or_vietnamese_is_set_in_its_own_faces(
     with pikepdf.open(pdf) as doc:
         assert str(doc.Root.Lang) == lang
     assert pdfa.validate_written(pdf, "3b").violations == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "face"),
+    [
+        ("저소득 가구 대중교통 요금 할인 확대", "en", "CJK-KR"),
+        ("저소득 가구 요금 할인", "zh-Hant", "CJK-KR"),
+        ("擴大低收入家庭的公共交通優惠", "en", "CJK-TC"),
+    ],
+)
+def test_the_running_header_is_set_in_the_titles_face(
+    title: str, lang: str, face: str, tmp_path: Path
+) -> None:
+    """The running header shows the title, which no `lang` reaches: a CJK title gets its own
+    face there, whatever the report's language (whose face the other margins get)."""
+    path = data_dir("examples") / "reduced-fare-transit.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["proposal"]["title"] = title
+    review = parse_review(data, "t.yaml")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(
+        render_report(rubric_for(review, path), review, "pdf", "archival", DATE, lang=lang)
+    )
+    with pdfplumber.open(pdf) as doc:
+        header = [c for c in doc.pages[2].chars if c["top"] < 60 and ord(c["text"]) > 0x2E80]
+    assert header and {c["fontname"].split("+")[-1].replace("Noto-Sans-", "") for c in header} == {
+        face
+    }
 
 
 @pytest.mark.parametrize("lang", ["es", "vi", "zh-Hant"])

@@ -156,15 +156,16 @@ _PAGE_TEXTS = (
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def page_css() -> markupsafe.Markup:
-    """Style rules that put the page footers' and page references' words in the current
-    language (nothing for English: the style sheets have them)."""
-    if i18n.current_language() == i18n.DEFAULT:
-        return markupsafe.Markup("")
+def page_css(title_lang: str | None = None) -> markupsafe.Markup:
+    """Style rules for the page margins: the footers' and page references' words in the
+    current language (the style sheets have the English), and the faces of the margins'
+    scripts, which no `lang` reaches: the report language's for every margin box, and the
+    title's own for the running header when the title is in a CJK language."""
     from esj_review.report.language import translation_line
 
+    lang = i18n.current_language()
     rules = []
-    for selector, message, values in _PAGE_TEXTS:
+    for selector, message, values in _PAGE_TEXTS if lang != i18n.DEFAULT else ():
         text = i18n._(message)
         if selector.startswith("@page { @bottom-left") and translation_line():
             text += " · " + translation_line()  # on every page: never taken as official
@@ -176,12 +177,13 @@ def page_css() -> markupsafe.Markup:
         )
         close = " }" * selector.count("{")
         rules.append(f"{selector} content: {content};{close}")
-    face = MARGIN_FACES.get(i18n.current_language())
-    if face:  # the margins are not inside <html lang>: their words need the language's face
-        fonts = f'"Noto Sans", "{face}", sans-serif'
-        boxes = " ".join(f"@{box} {{ font-family: {fonts}; }}" for box in MARGIN_BOXES)
-        rules.append(f"@page {{ {boxes} }}")
-    return markupsafe.Markup("\n".join(rules) + "\n")
+    title_face = MARGIN_FACES.get(title_lang or "")  # the running header shows the title
+    for boxes, face in ((MARGIN_BOXES, MARGIN_FACES.get(lang)), (("top-left",), title_face)):
+        if face:
+            fonts = f'"Noto Sans", "{face}", sans-serif'
+            faces = " ".join(f"@{box} {{ font-family: {fonts}; }}" for box in boxes)
+            rules.append(f"@page {{ {faces} }}")
+    return markupsafe.Markup("\n".join(rules) + "\n" if rules else "")
 
 
 MARGIN_FACES = {
