@@ -10,8 +10,10 @@ streams and images. Nothing is fetched (no OCSP, CRL or timestamp server).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +110,10 @@ def _verify(path: Path, data: bytes, trust: list[Any] | None) -> Verdict:
     if review_note:  # signed, so it was a report: its review is what cannot be read now
         review_note = "; its attached review cannot be read, so the roles to sign are not known"
     context = _context(trust)
-    checks = [_check(n, sig, data, final, context, trust) for n, sig in enumerate(embedded, 1)]
+    where = functools.cache(lambda: damaged(data))  # the same bytes for every signature
+    checks = [
+        _check(n, sig, data, final, context, trust, where) for n, sig in enumerate(embedded, 1)
+    ]
     last_end = max(_end(sig) for sig in embedded)
     if data[last_end:].strip(b"\r\n\x00 "):
         later = _compare(manifest(data[:last_end]), final)
@@ -156,7 +161,13 @@ def _end(sig: Any) -> int:
 
 
 def _check(
-    number: int, sig: Any, data: bytes, final: dict[str, str], context: Any, trust: Any
+    number: int,
+    sig: Any,
+    data: bytes,
+    final: dict[str, str],
+    context: Any,
+    trust: Any,
+    damage: Callable[[], list[str]],
 ) -> SignatureCheck:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -186,7 +197,7 @@ def _check(
         check.time = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
     check.intact = bool(status.intact and status.valid)
     if not status.intact:
-        where = damaged(data)
+        where = damage()
         check.problems.append(
             "the signed bytes changed: the digest does not match"
             + (f" ({'; '.join(where)})" if where else "")
@@ -253,35 +264,25 @@ def _common_name(cert: Any) -> str:
 
 def damaged(data: bytes) -> list[str]:
     """What in the file no longer reads as it was written, when bytes were changed in place
-    (no revision to compare with): an attachment that cannot be decompressed or no longer
-    matches the MD5 checksum written beside it, a page whose content cannot be decompressed."""
+    (no revision to compare with): an attachment that no longer matches the MD5 checksum
+    written beside it. (An attachment or a page that cannot be decompressed at all stops
+    `manifest` first: the file is then not a readable PDF.)"""
     import pikepdf
 
     found: list[str] = []
-    try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            for name, spec in pdf.attachments.items():
-                shown = f"the attachment {one_line(name, 80)}"
-                try:
-                    stream = spec.get_file()
-                    content = stream.read_bytes()
-                except Exception:
-                    found.append(f"{shown} can no longer be read")
-                    continue
-                params = stream.obj.get("/Params", pikepdf.Dictionary())
-                recorded = (
-                    params.get("/CheckSum") if isinstance(params, pikepdf.Dictionary) else None
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for name, spec in pdf.attachments.items():
+            stream = spec.get_file()
+            params = stream.obj.get("/Params", pikepdf.Dictionary())
+            recorded = params.get("/CheckSum") if isinstance(params, pikepdf.Dictionary) else None
+            if (
+                recorded is not None
+                and bytes(recorded) != hashlib.md5(stream.read_bytes()).digest()
+            ):
+                found.append(
+                    f"the attachment {one_line(name, 80)} no longer matches the "
+                    "checksum written with it"
                 )
-                if recorded is not None and bytes(recorded) != hashlib.md5(content).digest():
-                    found.append(f"{shown} no longer matches the checksum written with it")
-            for number, page in enumerate(pdf.pages, 1):
-                try:
-                    for stream in _contents(page.obj.get("/Contents")):
-                        stream.read_bytes()
-                except Exception:
-                    found.append(f"page {number}'s content can no longer be read")
-    except Exception:
-        return found
     return found
 
 
