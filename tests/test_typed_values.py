@@ -15,7 +15,7 @@ from esj_review.batch.sheets import cell_value
 from esj_review.core.checks import check_value
 from esj_review.core.conditions import MISSING
 from esj_review.core.qtypes.date import past_note
-from esj_review.core.qtypes.number import MAX_MAGNITUDE, NUMBER_HELP
+from esj_review.core.qtypes.number import MAX_MAGNITUDE
 from esj_review.core.rubric import Question, Rubric
 from esj_review.interview.prompts import answer_from, spec_for
 from tests.rubric_builder import YES, build, rubric_data
@@ -49,6 +49,7 @@ NOT_ONE_YEAR = (
     "give one year, like 2027"
 )
 GROUPS = "is not a number: commas or spaces go between groups of three digits (1,300,000)"
+NUMBER_HELP = "is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
 DATE_HELP = "is not a date; write it like 2027-06-30, 6/30/2027 or June 30, 2027"
 
 

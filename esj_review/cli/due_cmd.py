@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from esj_review.batch.cache import STATE_DIR
 from esj_review.cli.common import app, error_line, write_out
 from esj_review.core.errors import EsjError, ExitCode, UsageError, shown_path
 from esj_review.core.i18n import ui as _
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from esj_review.core.commitments import Commitment
     from esj_review.core.review import Review
 
-REVIEW_SUFFIXES = (".yaml", ".yml", ".json")
-"""Folders a search never enters (a batch's cache), besides hidden ones."""
 CSV_COLUMNS = [
     "due",
     "overdue",
@@ -234,7 +231,11 @@ def collect(inputs: list[Path]) -> tuple[list[Due], list[str]]:
 
 def _candidates(inputs: list[Path]) -> Iterator[tuple[Path, bool]]:
     """Each file to read, and whether it was named (a folder's files are searched: one that
-    is not a review is passed over quietly)."""
+    is not a review is passed over quietly); a folder search never enters hidden folders or
+    a batch's cache."""
+    from esj_review.batch.cache import STATE_DIR
+    from esj_review.batch.inputs import REVIEW_SUFFIXES
+
     for path in inputs:
         if not path.is_dir():
             yield path, True

@@ -23,7 +23,6 @@ import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from decimal import Decimal
 from pathlib import Path
 
 DEFAULT = "en"
@@ -252,6 +251,8 @@ def number(value: float) -> str:
     lang = _current.get()
     if lang == DEFAULT:
         return f"{value:g}"
+    from decimal import Decimal
+
     from babel.numbers import format_decimal
 
     return format_decimal(Decimal(f"{value:g}"), locale=number_locale(lang))
@@ -281,6 +282,8 @@ def percent(value: float) -> str:
     lang = _current.get()
     if lang == DEFAULT:
         return f"{value:g}%"
+    from decimal import Decimal
+
     from babel.numbers import format_percent
 
     share = Decimal(f"{value:g}") / 100  # exact: 93.3 stays 93.3, not 93.29999…

@@ -87,8 +87,3 @@ def csv_cell(value: object) -> str:
     if head.startswith(_FORMULA_START) or head.startswith("[U+"):
         return "'" + text
     return text
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 gap", "2 gaps"; "1 required answer", "3 required answers" (nouns with a plain -s)."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -24,7 +24,6 @@ from esj_review.core.qtypes.number import parse_number
 from esj_review.core.qtypes.repeat import RepeatQuestion
 from esj_review.core.rubric import Question, Rubric
 from esj_review.core.scoring import Scorecard
-from esj_review.core.text import plural
 
 
 def spec_for(
@@ -129,7 +128,6 @@ __all__ = [
     "answer_from",
     "means_something",
     "parse_number",
-    "plural",
     "score_line",
     "section_done",
     "section_state",

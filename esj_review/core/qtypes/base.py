@@ -158,6 +158,12 @@ def brief(value: Any, limit: int = 60) -> str:
     return repr(value)[: limit * 4]
 
 
+def refusal(raw: str, message: str, **values: Any) -> ValueError:
+    """A refusal of typed text: `message` (a `ui` text naming the text as `%(text)s`, quoted
+    and cut to 40 characters) with its other `values`."""
+    return ValueError(message % {"text": repr(raw.strip()[:40]), **values})
+
+
 def cell_text(cell: Any) -> str:
     """A spreadsheet cell as text: whole floats without `.0`, dates as ISO, trimmed."""
     if cell is None:

@@ -28,6 +28,7 @@ from esj_review.core.qtypes.base import (
     QuestionBase,
     QuestionKind,
     answered_lint,
+    refusal,
 )
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,30 +51,25 @@ EXCEL_SERIALS = (1, 2958465)
 9999-12-31. Anything else in a date column (1e12, -5, NaN) is not a date."""
 
 
-def _refuse(raw: str, message: str, **values: Any) -> ValueError:
-    """`message` (a `ui` text naming the typed text as `%(text)s`) about `raw`."""
-    return ValueError(message % {"text": repr(raw.strip()[:40]), **values})
-
-
 def _make(raw: str, year: str, month: int, day: int, us_order: bool = False) -> str:
     """The ISO date, or ValueError naming what does not exist."""
     if len(year) != 4:
-        raise _refuse(raw, ui("%(text)s is not a date: write the year in full (2027)"))
+        raise refusal(raw, ui("%(text)s is not a date: write the year in full (2027)"))
     number = int(year)
     if number < 1:
-        raise _refuse(raw, ui("%(text)s is not a date: there is no year 0"))
+        raise refusal(raw, ui("%(text)s is not a date: there is no year 0"))
     if not 1 <= month <= 12:
         no_month = (
             ui("%(text)s is not a date: there is no month %(month)d (numbers are month/day/year)")
             if us_order
             else ui("%(text)s is not a date: there is no month %(month)d")
         )
-        raise _refuse(raw, no_month, month=month)
+        raise refusal(raw, no_month, month=month)
     last = calendar.monthrange(number, month)[1]
     if not 1 <= day <= last:
         name = calendar.month_name[month]
         short = ui("%(text)s is not a date: %(month)s %(year)d has %(days)d days")
-        raise _refuse(raw, short, month=name, year=number, days=last)
+        raise refusal(raw, short, month=name, year=number, days=last)
     return dt.date(number, month, day).isoformat()
 
 
@@ -91,10 +87,10 @@ def parse_date(text: str) -> str:
             month_number = MONTHS.get(match["month"].lower())
             if month_number is None:
                 not_month = ui("%(text)s is not a date: %(month)s is not a month")
-                raise _refuse(raw, not_month, month=repr(match["month"][:12]))
+                raise refusal(raw, not_month, month=repr(match["month"][:12]))
             return _make(raw, match["year"], month_number, int(match["day"]))
     help_ = ui("%(text)s is not a date; write it like 2027-06-30, 6/30/2027 or June 30, 2027")
-    raise _refuse(raw, help_)
+    raise refusal(raw, help_)
 
 
 def past_note(value: str, today: dt.date | None = None) -> str | None:

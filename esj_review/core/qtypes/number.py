@@ -29,11 +29,9 @@ from esj_review.core.qtypes.base import (
     QuestionBase,
     QuestionKind,
     answered_lint,
+    refusal,
 )
 
-NUMBER_HELP = "is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
-"""What the English refusal of text that is not a number says after the quoted text (the
-message itself, a whole sentence, is `ui`'s, in `_refuse`)."""
 MAX_DIGITS = 18  # whole-number digits: past this a float loses whole units
 MAX_MAGNITUDE = 10**15
 """The largest number (either side of zero) any number answer may hold, whatever the rubric's
@@ -79,12 +77,11 @@ _SPAN = re.compile(r"^(?P<first>\d{4})\s*[-/\u2013]\s*(?P<second>\d{4}|\d{2})$")
 
 
 def _refuse(raw: str, message: str = "", **values: Any) -> ValueError:
-    """`message` (a `ui` text naming the typed text as `%(text)s`; by default, how to write a
-    number) about `raw`."""
+    """`message` about `raw` (`base.refusal`); by default, how to write a number."""
     message = message or ui(
         "%(text)s is not a number; write it like 4200000, 1,300,000 or (1,300,000)"
     )
-    return ValueError(message % {"text": repr(raw.strip()[:40]), **values})
+    return refusal(raw, message, **values)
 
 
 def parse_number(raw: str, integer: bool = False) -> int | float:
