@@ -149,9 +149,8 @@ def compare(old: Side, new: Side) -> ReviewDiff:
             what = f"Rubrics differ: {a.id} {a.version} -> {b.id} {b.version}"
         diff.by_label = a.id != b.id
         diff.rubrics = f"{what}; compared by question {'label' if diff.by_label else 'id'}."
-        ids_a, ids_b = question_ids(a), question_ids(b)
-        if diff.by_label:
-            ids_a, ids_b = question_labels(a), question_labels(b)
+        named = question_labels if diff.by_label else question_ids
+        ids_a, ids_b = named(a), named(b)
         diff.only_old = [q for q in ids_a if q not in ids_b]
         diff.only_new = [q for q in ids_b if q not in ids_a]
     answers = compare_answers(old, new, diff.by_label, bool(diff.rubrics))

@@ -8,6 +8,7 @@ now, or shown again; a multiselect's choices in any order mean the same.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,8 +91,9 @@ def _slots(s: Side, by_label: bool = False) -> dict[str, Slot]:
     if not by_label:
         return {slot.path: slot for slot in slots}
     keys = [" ".join(slot_label(s.rubric, s.review, slot).casefold().split()) for slot in slots]
+    count = Counter(keys)
     return {
-        key if keys.count(key) == 1 else f"{key} ({slot.path})": slot
+        key if count[key] == 1 else f"{key} ({slot.path})": slot
         for key, slot in zip(keys, slots, strict=True)
     }
 

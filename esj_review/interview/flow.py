@@ -16,6 +16,7 @@ answer it from a list. What an answer means here:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -214,24 +215,20 @@ class Interview:
 
     # --- sections -------------------------------------------------------------------------
 
-    def section_states(self) -> dict[str, str]:
-        """Each section's state, for the menu."""
+    def _by_section(self) -> Iterator[tuple[str, list[Slot], set[str]]]:
+        """Each section's id, its slots and the questions passed over (one walk)."""
         slots = self.review.slots(self.rubric)
         passed = set(self.review.meta.passed)
-        return {
-            s.id: section_state([x for x in slots if x.section.id == s.id], passed)
-            for s in self.rubric.sections
-        }
+        for s in self.rubric.sections:
+            yield s.id, [x for x in slots if x.section.id == s.id], passed
+
+    def section_states(self) -> dict[str, str]:
+        """Each section's state, for the menu."""
+        return {sid: section_state(slots, passed) for sid, slots, passed in self._by_section()}
 
     def done_sections(self) -> set[str]:
         """The ids of the sections with nothing left to see (the menu says "done")."""
-        slots = self.review.slots(self.rubric)
-        passed = set(self.review.meta.passed)
-        return {
-            s.id
-            for s in self.rubric.sections
-            if section_done([x for x in slots if x.section.id == s.id], passed)
-        }
+        return {sid for sid, slots, passed in self._by_section() if section_done(slots, passed)}
 
     def pending(self) -> list[Section]:
         """Sections not done, starting after the one last visited (so a skip moves on)."""

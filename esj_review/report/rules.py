@@ -188,7 +188,19 @@ def _later_labels(rubric: Rubric) -> dict[str, str]:
     }
 
 
-def _vocabulary(rubric: Rubric) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+Vocabulary = tuple[dict[str, str], dict[tuple[str, str], str]]
+_LAST: list[tuple[Rubric, str, Vocabulary]] = []  # the last rubric's, in its language
+
+
+def _vocabulary(rubric: Rubric) -> Vocabulary:
+    """`_words` of the rubric, built once for all the impact lines of a report."""
+    lang = i18n.current_language()
+    if not (_LAST and _LAST[0][0] is rubric and _LAST[0][1] == lang):
+        _LAST[:] = [(rubric, lang, _words(rubric))]
+    return _LAST[0][2]
+
+
+def _words(rubric: Rubric) -> Vocabulary:
     """Question ids to their short labels, and (question id, answer) to the answer's short
     label, lower case; ("*", choice id) for a choice named without its question, ("size",
     choice id) for the size an impact line starts with. A question with no short label
