@@ -16,11 +16,15 @@ from typer.models import CommandFunctionType
 
 from esj_review._version import __version__
 from esj_review.core.errors import EsjError, ExitCode, Problem, UsageError
+from esj_review.core.i18n import N_
 from esj_review.core.i18n import ui as _
 
 if TYPE_CHECKING:
     from esj_review.core.review import Review
     from esj_review.core.rubric import Rubric
+
+EXISTS = N_("%(path)s: already exists; use --force to replace it")
+"""Why a command will not write over a file (translate with `_` where it is said)."""
 
 HELP = """Equity impact reviews scored against a rubric, with every point explained.
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from esj_review.cli.common import app
+from esj_review.cli.common import EXISTS, app
 from esj_review.core.errors import UsageError, shown_path
 from esj_review.core.i18n import ui as _
 
@@ -55,7 +55,7 @@ def migrate(
     target = output or default_output(review, chain[-1].version)
     if os.path.lexists(target) and not force:
         raise UsageError(
-            _("%(path)s: already exists; use --force to replace it") % {"path": target}
+            _(EXISTS) % {"path": target}
         )
     result = migrate_review(old, chain)
     width = max(40, shutil.get_terminal_size().columns - 1)

@@ -12,16 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from esj_review.cli.common import app
+from esj_review.cli.common import EXISTS, app
 from esj_review.core.errors import ExitCode, InputFileError, UsageError, shown_path
-from esj_review.core.i18n import N_
 from esj_review.core.i18n import ui as _
 
 if TYPE_CHECKING:
     from esj_review.report.signing import Credentials, Passphrase
 
 PASSPHRASE_ENV = "ESJ_REVIEW_PASSPHRASE"
-EXISTS = N_("%(path)s: already exists; use --force to replace it")
 
 
 def default_output(report: Path, signatures: int) -> Path:

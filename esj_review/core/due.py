@@ -52,6 +52,7 @@ class _Parts:
 
     rep: RepeatQuestion | None
     subs: frozenset[str]
+    refs: dict[str, str]
     ids: dict[str, str]
     questions: dict[str, Question | None]
 
@@ -63,6 +64,7 @@ class _Parts:
         return cls(
             rep,
             frozenset(s.id for s in rep.questions) if rep else frozenset(),
+            refs,
             {part: ref.split(".", 1)[-1] for part, ref in refs.items()},
             {part: _question(rubric, ref) for part, ref in refs.items()},
         )
@@ -85,7 +87,7 @@ def _one(
 
     values: dict[str, Any] = {}
     paths: dict[str, str] = {}
-    for part, ref in spec.refs().items():
+    for part, ref in parts.refs.items():
         qid = parts.ids[part]
         values[part] = lookup(qid)
         paths[part] = f"{rep.id}.{item}.{qid}" if "." in ref and rep and item else ref
