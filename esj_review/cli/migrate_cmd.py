@@ -54,9 +54,7 @@ def migrate(
     chain = shipped_chain(old.rubric.id, old.rubric.version, to)
     target = output or default_output(review, chain[-1].version)
     if os.path.lexists(target) and not force:
-        raise UsageError(
-            _(EXISTS) % {"path": target}
-        )
+        raise UsageError(_(EXISTS) % {"path": target})
     result = migrate_review(old, chain)
     width = max(40, shutil.get_terminal_size().columns - 1)
     for line in describe(result, old.rubric.id):  # at words, within the terminal's width
